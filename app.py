@@ -1,0 +1,66 @@
+"""Poise: the application factory.
+
+Run it with ``flask --app app run`` in development or ``gunicorn -c gunicorn.conf.py
+"app:create_app()"`` in production. No app object is built at import.
+"""
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from config import settings_from_environment
+from interview.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    test_config = dict(test_config or {})
+    instance_path = test_config.pop("INSTANCE_PATH", None)
+    app = Flask(__name__, instance_path=instance_path, instance_relative_config=True)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(settings_from_environment(Path(app.instance_path)))
+    app.config.update(test_config)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    login_manager.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from interview.admin.routes import bp as admin_bp
+    from interview.auth.routes import bp as auth_bp
+    from interview.errors.handlers import bp as errors_bp
+    from interview.main.routes import bp as main_bp
+    from interview.text.routes import bp as text_bp
+
+    for blueprint in (errors_bp, auth_bp, main_bp, text_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_commands(app: Flask) -> None:
+    from interview.commands import questions_cli, users_cli
+
+    app.cli.add_command(questions_cli)
+    app.cli.add_command(users_cli)
+
+
+@event.listens_for(Engine, "connect")
+def _tune_sqlite(dbapi_connection, _record) -> None:
+    """WAL lets readers run while a worker writes; foreign keys make deletes cascade."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()
+
+

@@ -1,0 +1,47 @@
+"""Settings from the environment, with safe defaults (SQLite under instance/)."""
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+
+
+def _instance_secret_key(instance_path: Path) -> str:
+    """A secret key kept under instance/ so sessions survive restarts without a constant in code."""
+    key_file = instance_path / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    instance_path.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    # O_EXCL: when several gunicorn workers race here, exactly one writes and all read its key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key
+
+
+def settings_from_environment(instance_path: Path) -> dict:
+    """Everything the app reads from its environment, in one place."""
+    database_url = os.environ.get(
+        "POISE_DATABASE_URL", f"sqlite:///{instance_path / 'poise.sqlite3'}"
+    )
+    return {
+        "SECRET_KEY": os.environ.get("POISE_SECRET_KEY") or _instance_secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("POISE_SECURE_COOKIES", "0") == "1",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Uploads larger than this are refused with 413 before they reach a view.
+        "MAX_CONTENT_LENGTH": int(os.environ.get("POISE_MAX_UPLOAD_MB", "10")) * 1024 * 1024,
+        "PDF_MAX_PAGES": int(os.environ.get("POISE_PDF_MAX_PAGES", "20")),
+        "PDF_TIMEOUT_SECONDS": float(os.environ.get("POISE_PDF_TIMEOUT_SECONDS", "10")),
+        "ANSWER_MIN_WORDS": 50,
+        "ANSWER_MAX_WORDS": 5000,
+        # Emotion features can be switched off for a deployment (the product's promise).
+        "EMOTION_FEATURES_ENABLED": os.environ.get("POISE_EMOTION_FEATURES", "1") == "1",
+    }

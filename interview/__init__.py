@@ -1,0 +1,1 @@
+"""The web product: blueprints, database models, services and dashboards."""

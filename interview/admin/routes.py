@@ -1,0 +1,48 @@
+"""Admin pages: who has which role."""
+from functools import wraps
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from interview.extensions import db
+from interview.models import Role, User
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def role_required(*roles: str):
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not current_user.has_role(*roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+@bp.route("/users")
+@role_required(Role.ADMIN)
+def users():
+    people = db.session.scalars(select(User).order_by(User.created_at)).all()
+    return render_template("admin/users.html", users=people, roles=list(Role))
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@role_required(Role.ADMIN)
+def set_role(user_id: int):
+    user = db.get_or_404(User, user_id)
+    role = request.form.get("role", "")
+    if role not in set(Role):
+        abort(400)
+    if user.id == current_user.id and role != Role.ADMIN:
+        flash("You cannot remove your own admin role.", "error")
+        return redirect(url_for("admin.users"))
+    user.role = role
+    db.session.commit()
+    flash(f"{user.email} is now {role}.", "success")
+    return redirect(url_for("admin.users"))

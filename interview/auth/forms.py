@@ -1,0 +1,32 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from interview.auth import services
+
+
+class SignupForm(FlaskForm):
+    display_name = StringField("Name", validators=[DataRequired(), Length(max=80)])
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField("Password", validators=[
+        DataRequired(), Length(min=8, max=128, message="Use at least 8 characters (and at most 128).")])
+    confirm = PasswordField(
+        "Repeat password", validators=[DataRequired(), EqualTo("password", "Passwords differ.")]
+    )
+    submit = SubmitField("Create account")
+
+    def validate_email(self, field) -> None:
+        if services.find_user_by_email(field.data):
+            raise ValidationError("An account with this email already exists.")
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email()])
+    password = PasswordField("Password", validators=[DataRequired()])
+    remember = BooleanField("Keep me signed in")
+    submit = SubmitField("Sign in")
+
+
+class DeleteAccountForm(FlaskForm):
+    password = PasswordField("Your password", validators=[DataRequired()])
+    submit = SubmitField("Delete my account and all my data")

@@ -1,0 +1,122 @@
+"""Database tables: users, questions, attempts and the scores they produce."""
+from datetime import datetime, timezone
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from interview.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Role(StrEnum):
+    CANDIDATE = "candidate"
+    RECRUITER = "recruiter"
+    INSTRUCTOR = "instructor"
+    ADMIN = "admin"
+
+
+class Modality(StrEnum):
+    TEXT = "text"
+    AUDIO = "audio"
+    VIDEO = "video"
+
+
+class AttemptStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    COMPLETE = "complete"
+    FAILED = "failed"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(20), default=Role.CANDIDATE)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    attempts: Mapped[list["Attempt"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: str) -> bool:
+        return self.role in roles
+
+
+class Question(db.Model):
+    __tablename__ = "question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text: Mapped[str] = mapped_column(String(500), unique=True)
+    category: Mapped[str] = mapped_column(String(40), index=True)
+    # Recording length for the audio and video interviews.
+    time_limit_seconds: Mapped[int] = mapped_column(Integer, default=45)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class Attempt(db.Model):
+    """One answer to one question in one modality, and where its analysis stands."""
+
+    __tablename__ = "attempt"
+    __table_args__ = (Index("ix_attempt_user_modality_created", "user_id", "modality", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"))
+    modality: Mapped[str] = mapped_column(String(10))
+    status: Mapped[str] = mapped_column(String(10), default=AttemptStatus.PENDING)
+    source: Mapped[str] = mapped_column(String(10))  # typed, pdf, recording
+    answer_text: Mapped[str | None] = mapped_column(Text)
+    word_count: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[dict | None] = mapped_column(JSON)  # modality-specific extras (top words...)
+    error_message: Mapped[str | None] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    user: Mapped[User] = relationship(back_populates="attempts")
+    question: Mapped[Question] = relationship()
+    scores: Mapped[list["Score"]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan", passive_deletes=True
+    )
+
+
+class Score(db.Model):
+    """One named number from a model (a trait, an emotion, a delivery measure).
+
+    ``user_id``, ``question_id`` and ``modality`` repeat the attempt's so that the cohort
+    average is answered from one covering index, without joining a million rows.
+    """
+
+    __tablename__ = "score"
+    __table_args__ = (
+        Index("ix_score_cohort", "modality", "name", "user_id", "value"),
+        Index("ix_score_question_cohort", "question_id", "modality", "name", "user_id", "value"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(
+        ForeignKey("attempt.id", ondelete="CASCADE"), index=True
+    )
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id"))
+    modality: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(40))
+    value: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[float | None] = mapped_column(Float)
+
+    attempt: Mapped[Attempt] = relationship(back_populates="scores")

@@ -1,0 +1,53 @@
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from emotion.errors import AnalysisError, EmptyInput
+from interview.documents import extract_pdf_text
+from interview.extensions import db
+from interview.main.services import owned_attempt_or_404
+from interview.models import Modality, Question
+from interview.text import reports, services
+from interview.text.forms import TextAnswerForm
+
+bp = Blueprint("text", __name__, url_prefix="/text")
+
+
+@bp.route("/questions/<int:question_id>", methods=["GET", "POST"])
+@login_required
+def answer(question_id: int):
+    question = db.get_or_404(Question, question_id)
+    form = TextAnswerForm()
+    if not form.validate_on_submit():
+        status = 400 if form.is_submitted() else 200
+        return render_template("text/answer.html", form=form, question=question), status
+    try:
+        text, source = _answer_text(form)
+        attempt = services.score_text_answer(
+            current_user, question, text, source,
+            current_app.config["ANSWER_MIN_WORDS"], current_app.config["ANSWER_MAX_WORDS"],
+        )
+    except AnalysisError as error:
+        flash(str(error), "error")
+        return render_template("text/answer.html", form=form, question=question), 422
+    return redirect(url_for("text.report", attempt_id=attempt.id))
+
+
+def _answer_text(form: TextAnswerForm) -> tuple[str, str]:
+    if form.has_typed_answer():
+        return form.answer.data, "typed"
+    if form.has_document():
+        data = form.document.data.read()
+        text = extract_pdf_text(
+            data, current_app.config["PDF_MAX_PAGES"], current_app.config["PDF_TIMEOUT_SECONDS"]
+        )
+        return text, "pdf"
+    raise EmptyInput("Write your answer in the box, or choose a PDF to upload.")
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@login_required
+def report(attempt_id: int):
+    attempt = owned_attempt_or_404(attempt_id, current_user.id)
+    if attempt.modality != Modality.TEXT:
+        abort(404)
+    return render_template("text/report.html", report=reports.build_text_report(attempt))

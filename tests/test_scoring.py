@@ -1,0 +1,50 @@
+"""Cohort averages count every other candidate once, and never the user asking."""
+from interview.extensions import db
+from interview.models import Attempt, Score, User
+from interview.scoring import cohort_averages
+
+
+def _user(email):
+    user = User(email=email, display_name=email, password_hash="x")
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def _score(user, value, question_id=1, name="openness"):
+    attempt = Attempt(user_id=user.id, question_id=question_id, modality="text", source="typed",
+                      status="complete")
+    attempt.scores = [Score(user_id=user.id, question_id=question_id, modality="text",
+                            name=name, value=value)]
+    db.session.add(attempt)
+
+
+def test_each_candidate_counts_once(app):
+    with app.app_context():
+        me, busy, once = _user("me@x.org"), _user("busy@x.org"), _user("once@x.org")
+        _score(me, 99)
+        for _ in range(10):
+            _score(busy, 10)
+        _score(once, 50)
+        db.session.commit()
+        average = cohort_averages("text", exclude_user_id=me.id)["openness"]
+        assert average.candidates == 2
+        assert average.mean == 30  # (10 + 50) / 2, not weighted by busy's ten attempts
+
+
+def test_per_question_average(app):
+    with app.app_context():
+        me, other = _user("me@x.org"), _user("o@x.org")
+        _score(other, 20, question_id=1)
+        _score(other, 80, question_id=2)
+        db.session.commit()
+        assert cohort_averages("text", me.id, question_id=2)["openness"].mean == 80
+        assert cohort_averages("text", other.id) == {}
+
+
+def test_cohort_query_uses_the_covering_index(app):
+    with app.app_context():
+        plan = db.session.execute(db.text(
+            "EXPLAIN QUERY PLAN SELECT name, user_id, avg(value) FROM score "
+            "WHERE modality = 'text' AND user_id != 1 GROUP BY name, user_id")).all()
+        assert any("COVERING INDEX ix_score_cohort" in row[-1] for row in plan), plan
