@@ -42,6 +42,4 @@ def settings_from_environment(instance_path: Path) -> dict:
         "PDF_TIMEOUT_SECONDS": float(os.environ.get("POISE_PDF_TIMEOUT_SECONDS", "10")),
         "ANSWER_MIN_WORDS": 50,
         "ANSWER_MAX_WORDS": 5000,
-        # Emotion features can be switched off for a deployment (the product's promise).
-        "EMOTION_FEATURES_ENABLED": os.environ.get("POISE_EMOTION_FEATURES", "1") == "1",
     }

@@ -44,6 +44,12 @@ def fill(scores: int, candidates: int, questions: int) -> None:
     connection.exec_driver_sql(
         "INSERT INTO score (attempt_id, user_id, question_id, modality, name, value) VALUES (?,?,?,?,?,?)",
         score_rows)
+    # The same per-candidate totals that interview.scoring.record_scores keeps, built in bulk.
+    for select_question, group_question in (("0", ""), ("question_id", "question_id, ")):
+        connection.exec_driver_sql(
+            "INSERT INTO score_total (modality, question_id, name, user_id, total, count) "
+            f"SELECT modality, {select_question}, name, user_id, sum(value), count(*) FROM score "
+            f"GROUP BY modality, {group_question}name, user_id")
     connection.exec_driver_sql("ANALYZE")
     db.session.commit()
 

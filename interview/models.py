@@ -96,17 +96,9 @@ class Attempt(db.Model):
 
 
 class Score(db.Model):
-    """One named number from a model (a trait, an emotion, a delivery measure).
-
-    ``user_id``, ``question_id`` and ``modality`` repeat the attempt's so that the cohort
-    average is answered from one covering index, without joining a million rows.
-    """
+    """One named number from a model (a trait, an emotion, a delivery measure)."""
 
     __tablename__ = "score"
-    __table_args__ = (
-        Index("ix_score_cohort", "modality", "name", "user_id", "value"),
-        Index("ix_score_question_cohort", "question_id", "modality", "name", "user_id", "value"),
-    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     attempt_id: Mapped[int] = mapped_column(
@@ -120,3 +112,28 @@ class Score(db.Model):
     confidence: Mapped[float | None] = mapped_column(Float)
 
     attempt: Mapped[Attempt] = relationship(back_populates="scores")
+
+
+ALL_QUESTIONS = 0  # ScoreTotal.question_id for a candidate's totals over every question
+
+
+class ScoreTotal(db.Model):
+    """Running sum and count of one candidate's scores, per question and over all questions.
+
+    Kept in step with ``score`` in the same transaction (see ``interview.scoring``), so the
+    cohort average reads one row per candidate instead of every score ever stored. The primary
+    key is the cohort query's access path; WITHOUT ROWID keeps the sums inside that index.
+    ``question_id`` is 0 (``ALL_QUESTIONS``) for the all-questions row, hence no foreign key.
+    """
+
+    __tablename__ = "score_total"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    modality: Mapped[str] = mapped_column(String(10), primary_key=True)
+    question_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    total: Mapped[float] = mapped_column(Float, default=0.0)
+    count: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,10 +1,16 @@
-"""Cohort comparisons and progress over attempts, shared by every modality's report."""
+"""Cohort comparisons and progress over attempts, shared by every modality's report.
+
+Each candidate counts once in a cohort average: their own attempts are averaged first, so one
+person who practised fifty times does not outweigh fifty people who answered once. The
+per-candidate sums live in ``score_total``, updated with every attempt saved or deleted, so the
+average reads one row per candidate however many scores are stored.
+"""
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, insert, select, update
 
 from interview.extensions import db
-from interview.models import Attempt, AttemptStatus, Score
+from interview.models import ALL_QUESTIONS, Attempt, AttemptStatus, Score, ScoreTotal
 
 
 @dataclass(frozen=True)
@@ -16,27 +22,53 @@ class CohortAverage:
 def cohort_averages(
     modality: str, exclude_user_id: int, question_id: int | None = None
 ) -> dict[str, CohortAverage]:
-    """Average of every *other* candidate, per score name.
-
-    Each candidate counts once: their own attempts are averaged first, so one person who
-    practised fifty times does not outweigh fifty people who answered once. Both grouping
-    levels read the covering indexes ``ix_score_cohort`` / ``ix_score_question_cohort``.
-    """
-    per_candidate = select(
-        Score.name.label("name"), Score.user_id, func.avg(Score.value).label("candidate_mean")
-    ).where(Score.modality == modality, Score.user_id != exclude_user_id)
-    if question_id is not None:
-        per_candidate = per_candidate.where(Score.question_id == question_id)
-    per_candidate = per_candidate.group_by(Score.name, Score.user_id).subquery()
-
+    """Average of every *other* candidate, per score name, over one question or all of them."""
+    candidate_mean = ScoreTotal.total / ScoreTotal.count
     rows = db.session.execute(
-        select(
-            per_candidate.c.name,
-            func.avg(per_candidate.c.candidate_mean),
-            func.count(per_candidate.c.user_id),
-        ).group_by(per_candidate.c.name)
+        select(ScoreTotal.name, func.avg(candidate_mean), func.count())
+        .where(
+            ScoreTotal.modality == modality,
+            ScoreTotal.question_id == (question_id or ALL_QUESTIONS),
+            ScoreTotal.user_id != exclude_user_id,
+            ScoreTotal.count > 0,
+        )
+        .group_by(ScoreTotal.name)
     )
     return {name: CohortAverage(mean=mean, candidates=count) for name, mean, count in rows}
+
+
+def record_scores(attempt: Attempt) -> None:
+    """Add a new attempt's scores to its owner's running totals (caller commits)."""
+    for score in attempt.scores:
+        for question_id in (ALL_QUESTIONS, attempt.question_id):
+            _add_to_total(attempt, score, question_id, sign=1)
+
+
+def forget_scores(attempt: Attempt) -> None:
+    """Take a deleted attempt's scores out of the running totals (caller commits)."""
+    for score in attempt.scores:
+        for question_id in (ALL_QUESTIONS, attempt.question_id):
+            _add_to_total(attempt, score, question_id, sign=-1)
+    db.session.execute(delete(ScoreTotal).where(
+        ScoreTotal.user_id == attempt.user_id, ScoreTotal.count <= 0))
+
+
+def _add_to_total(attempt: Attempt, score: Score, question_id: int, sign: int) -> None:
+    # One atomic UPDATE (no read-modify-write), so concurrent workers cannot lose a score.
+    key = (
+        (ScoreTotal.modality == attempt.modality)
+        & (ScoreTotal.question_id == question_id)
+        & (ScoreTotal.name == score.name)
+        & (ScoreTotal.user_id == attempt.user_id)
+    )
+    changed = db.session.execute(
+        update(ScoreTotal).where(key).values(
+            total=ScoreTotal.total + sign * score.value, count=ScoreTotal.count + sign)
+    ).rowcount
+    if changed == 0 and sign > 0:
+        db.session.execute(insert(ScoreTotal).values(
+            modality=attempt.modality, question_id=question_id, name=score.name,
+            user_id=attempt.user_id, total=score.value, count=1))
 
 
 def completed_attempts(user_id: int, modality: str, limit: int = 50) -> list[Attempt]:

@@ -1,7 +1,8 @@
 """Cohort averages count every other candidate once, and never the user asking."""
 from interview.extensions import db
 from interview.models import Attempt, Score, User
-from interview.scoring import cohort_averages
+from interview.main.services import delete_attempt
+from interview.scoring import cohort_averages, record_scores
 
 
 def _user(email):
@@ -17,6 +18,9 @@ def _score(user, value, question_id=1, name="openness"):
     attempt.scores = [Score(user_id=user.id, question_id=question_id, modality="text",
                             name=name, value=value)]
     db.session.add(attempt)
+    db.session.flush()
+    record_scores(attempt)
+    return attempt
 
 
 def test_each_candidate_counts_once(app):
@@ -42,9 +46,23 @@ def test_per_question_average(app):
         assert cohort_averages("text", other.id) == {}
 
 
-def test_cohort_query_uses_the_covering_index(app):
+def test_deleting_an_attempt_takes_it_out_of_the_average(app):
+    with app.app_context():
+        me, other = _user("me@x.org"), _user("o@x.org")
+        _score(other, 20)
+        high = _score(other, 80)
+        db.session.commit()
+        assert cohort_averages("text", me.id)["openness"].mean == 50
+        delete_attempt(high)
+        assert cohort_averages("text", me.id)["openness"].mean == 20
+        delete_attempt(db.session.query(Attempt).one())
+        assert cohort_averages("text", me.id) == {}
+
+
+def test_cohort_query_reads_the_totals_primary_key(app):
     with app.app_context():
         plan = db.session.execute(db.text(
-            "EXPLAIN QUERY PLAN SELECT name, user_id, avg(value) FROM score "
-            "WHERE modality = 'text' AND user_id != 1 GROUP BY name, user_id")).all()
-        assert any("COVERING INDEX ix_score_cohort" in row[-1] for row in plan), plan
+            "EXPLAIN QUERY PLAN SELECT name, avg(total / count), count(*) FROM score_total "
+            "WHERE modality = 'text' AND question_id = 0 AND user_id != 1 AND count > 0 "
+            "GROUP BY name")).all()
+        assert any("PRIMARY KEY" in row[-1] for row in plan), plan

@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from interview.extensions import db
 from interview.models import Attempt, Question
+from interview.scoring import forget_scores
 
 
 def owned_attempt_or_404(attempt_id: int, user_id: int) -> Attempt:
@@ -31,5 +32,6 @@ def user_attempts(user_id: int) -> list[Attempt]:
 
 
 def delete_attempt(attempt: Attempt) -> None:
+    forget_scores(attempt)
     db.session.delete(attempt)
     db.session.commit()

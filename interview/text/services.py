@@ -6,6 +6,7 @@ from emotion.errors import NotEnglish, TextTooLong, TextTooShort
 from emotion.personality import get_analyzer
 from interview.extensions import db
 from interview.models import Attempt, AttemptStatus, Modality, Question, Score, User, utcnow
+from interview.scoring import record_scores
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def score_text_answer(
         for trait in result.traits
     ]
     db.session.add(attempt)
+    record_scores(attempt)
     db.session.commit()
     log.info("Scored text attempt %s (%s words) for user %s", attempt.id, words, user.id)
     return attempt
