@@ -9,11 +9,13 @@ import logging
 import resource
 import subprocess
 import sys
+from pathlib import Path
 
 from emotion.errors import UnreadableDocument
 
 log = logging.getLogger(__name__)
 
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 PDF_MAGIC = b"%PDF-"
 CHILD_MEMORY_BYTES = 1024 * 1024 * 1024
 
@@ -57,6 +59,7 @@ def _run_child(data: bytes, max_pages: int, timeout_seconds: float) -> dict:
             command,
             input=data,
             capture_output=True,
+            cwd=PROJECT_ROOT,  # so `-m interview.documents` imports wherever the app was started
             timeout=timeout_seconds,
             preexec_fn=_limit_child_resources(int(timeout_seconds) + 1),
             check=False,

@@ -27,13 +27,13 @@ def fixture_essays() -> list[str]:
         return [row["TEXT"] for row in csv.DictReader(handle)]
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
-    root = tmp_path_factory.mktemp("live")
+def make_live_server(root, jobs=False):
+    """The real app on 127.0.0.1 in a thread, with a fresh database (a generator: yields the URL)."""
     app = create_app({
         "INSTANCE_PATH": str(root / "instance"),
         "SECRET_KEY": "browser-test",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{root / 'live.sqlite3'}",
+        "JOBS_ENABLED": jobs,
     })
     with app.app_context():
         upgrade()
@@ -43,6 +43,12 @@ def live_server(tmp_path_factory):
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    app.extensions["job_worker"].stop()
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    yield from make_live_server(tmp_path_factory.mktemp("live"))
 
 
 @pytest.fixture(scope="module")
@@ -88,7 +94,7 @@ def test_sign_up_answer_in_text_and_pdf_and_read_the_reports(live_server, browse
     page.set_input_files("#document", str(pdf_path))
     page.click("#submit")
     page.wait_for_url("**/text/attempts/*")
-    assert "PDF upload" in page.inner_text("body")
+    assert "pdf upload" in page.inner_text("body").lower()  # the tag is styled upper-case
     assert page.locator("#progress tbody tr").count() == 2  # both attempts, progress visible
 
     # A bad upload gets a message, not an error page.

@@ -1,0 +1,1 @@
+"""Training and evaluation scripts; they import emotion's feature code and write to models/."""

@@ -1,0 +1,61 @@
+"""Score a shipped model on held-out data and print one JSON line.
+
+    python -m training.evaluate personality PATH_TO_CSV_OR_CSV_GZ
+
+prints ``{"task": "personality", "n": ..., "accuracy": {"cEXT": ..., ...}, "mean_accuracy": ...}``
+with accuracies as fractions. A missing or malformed file is reported on stderr with exit status 2.
+Add a task by writing ``evaluate_<task>(path) -> dict`` and listing it in :data:`TASKS`.
+"""
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from emotion.base import TRAIT_CODES
+
+
+def evaluate_personality(path: Path) -> dict:
+    """Accuracy per Big Five trait of the committed personality model on an essays CSV."""
+    from emotion.personality import PersonalityAnalyzer
+    from training.data import load_essays
+
+    texts, labels = load_essays(path)
+    if not texts:
+        raise ValueError(f"{path} holds no essays")
+    probs = PersonalityAnalyzer().predict_proba(texts)
+    hits = (probs >= 0.5).astype(int) == labels
+    accuracy = {trait: round(float(hits[:, j].mean()), 4) for j, trait in enumerate(TRAIT_CODES)}
+    return {"task": "personality", "n": len(texts), "accuracy": accuracy,
+            "mean_accuracy": round(float(np.mean(list(accuracy.values()))), 4)}
+
+
+TASKS: dict[str, Callable[[Path], dict]] = {
+    "personality": evaluate_personality,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m training.evaluate",
+                                     description="Score a shipped model on held-out data.")
+    parser.add_argument("task", choices=sorted(TASKS))
+    parser.add_argument("path", type=Path, help="labelled data (for personality: essays CSV or CSV.GZ)")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    if not args.path.is_file():
+        print(f"error: {args.path} is not a readable file", file=sys.stderr)
+        return 2
+    try:
+        result = TASKS[args.task](args.path)
+    except (OSError, ValueError, UnicodeDecodeError) as error:
+        print(f"error: cannot evaluate {args.task} on {args.path}: {error}", file=sys.stderr)
+        return 2
+    print(json.dumps(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
