@@ -44,3 +44,50 @@ class TextReport:
 
     personality: PersonalityResult
     top_words: tuple[WordCount, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class FaceReading:
+    """One face: where it is (x, y, width, height in pixels) and its 7 emotion probabilities."""
+
+    box: tuple[int, int, int, int]
+    probabilities: dict[str, float]
+
+    @property
+    def dominant(self) -> str:
+        return max(self.probabilities, key=self.probabilities.get)
+
+    @property
+    def confidence(self) -> float:
+        return self.probabilities[self.dominant]
+
+
+@dataclass(frozen=True)
+class ImageAnalysis:
+    width: int
+    height: int
+    faces: tuple[FaceReading, ...]
+
+
+@dataclass(frozen=True)
+class TimelinePoint:
+    time: float                              # seconds from the start
+    face_found: bool
+    probabilities: dict[str, float] | None   # None where no face was found
+
+
+@dataclass(frozen=True)
+class VideoSummary:
+    mean_probabilities: dict[str, float]     # over the frames with a face
+    dominant_emotion: str
+    face_share: float                        # share of sampled frames with a face
+    longest_gap_seconds: float               # longest stretch with no face in view
+    frames_analysed: int
+    duration_seconds: float
+    strongest_moment: float | None = None    # time of the most confident reading
+
+
+@dataclass(frozen=True)
+class VideoAnalysis:
+    timeline: tuple[TimelinePoint, ...]
+    summary: VideoSummary

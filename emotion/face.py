@@ -1,12 +1,24 @@
-"""Facial emotion: the FER2013 classes and the input preparation shared by training and serving.
+"""Facial emotion: find faces with OpenCV, read 7 FER2013 emotions per face with a Keras CNN.
 
-The analysis engine (detection, video timelines, heat maps) builds on this in the facial-emotion
-issue; keeping the pixel preparation here means training and serving cannot drift.
+``prepare_faces`` is the one pixel preparation shared by training and serving. The analyzer
+loads its network lazily, once per process (see :mod:`emotion.registry`).
 """
+import logging
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
 import numpy as np
+
+from emotion import registry
+from emotion.base import FaceReading, ImageAnalysis
+from emotion.errors import ModelUnavailable
+
+log = logging.getLogger(__name__)
 
 FACE_CLASSES = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
 FACE_SIZE = 48
+MODEL_FILE = Path(__file__).resolve().parent.parent / "models" / "face" / "model.keras"
 
 
 def prepare_faces(gray_faces: np.ndarray) -> np.ndarray:
@@ -15,3 +27,145 @@ def prepare_faces(gray_faces: np.ndarray) -> np.ndarray:
     if faces.ndim == 2:
         faces = faces[None]
     return (faces[..., None] / 127.5) - 1.0
+
+
+@dataclass(frozen=True)
+class DetectorSettings:
+    # Detection runs on a copy whose shorter side is at most this: interview faces are large,
+    # and a 240-pixel frame is ~4x cheaper to search than 480.
+    detect_side: int = 240
+    scale_factor: float = 1.15
+    min_neighbors: int = 5
+    min_face_fraction: float = 0.15   # smallest face, as a share of the frame's shorter side
+    margin: float = 0.1               # widen the box on each side to match FER2013's framing
+
+
+class FaceDetector:
+    """Haar cascade (OpenCV 4.x ships it) on a downscaled, equalised frame."""
+
+    def __init__(self, settings: DetectorSettings = DetectorSettings()):
+        import cv2
+
+        self.settings = settings
+        cascade_file = Path(cv2.data.haarcascades) / "haarcascade_frontalface_default.xml"
+        self._cascade = cv2.CascadeClassifier(str(cascade_file))
+        if self._cascade.empty():
+            raise ModelUnavailable(f"OpenCV face cascade missing at {cascade_file}")
+        self._lock = threading.Lock()  # CascadeClassifier is not safe across threads
+
+    def detect(self, gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+        """Face boxes (x, y, w, h) in the frame's own pixels, largest first."""
+        import cv2
+
+        scale = min(1.0, self.settings.detect_side / min(gray.shape[:2]))
+        small = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale,
+                                                     interpolation=cv2.INTER_AREA)
+        small = cv2.equalizeHist(small)
+        min_side = max(24, int(min(small.shape[:2]) * self.settings.min_face_fraction))
+        with self._lock:
+            found = self._cascade.detectMultiScale(
+                small, scaleFactor=self.settings.scale_factor,
+                minNeighbors=self.settings.min_neighbors, minSize=(min_side, min_side))
+        boxes = [tuple(int(round(v / scale)) for v in box) for box in found]
+        return sorted(boxes, key=lambda b: b[2] * b[3], reverse=True)
+
+    def crop(self, gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
+        """A 48x48 square face around ``box``, widened by the margin, edges padded."""
+        import cv2
+
+        x, y, w, h = box
+        side = int(round(max(w, h) * (1 + 2 * self.settings.margin)))
+        cx, cy = x + w / 2, y + h / 2
+        left, top = int(round(cx - side / 2)), int(round(cy - side / 2))
+        padded = cv2.copyMakeBorder(gray, side, side, side, side, cv2.BORDER_REPLICATE)
+        square = padded[top + side: top + 2 * side, left + side: left + 2 * side]
+        return cv2.resize(square, (FACE_SIZE, FACE_SIZE), interpolation=cv2.INTER_AREA)
+
+
+class FaceEmotionModel:
+    """The Keras CNN behind one compiled function; batches of any size, no retracing."""
+
+    def __init__(self, model_file: Path = MODEL_FILE, flip_average: bool = True):
+        from emotion.runtime import tensorflow
+
+        tf = tensorflow()
+        import keras
+
+        if not Path(model_file).exists():
+            raise ModelUnavailable(f"face model weights missing: {model_file}")
+        self.keras_model = keras.models.load_model(model_file, compile=False)
+        self.flip_average = flip_average
+        network = self.keras_model
+
+        @tf.function(input_signature=[tf.TensorSpec([None, FACE_SIZE, FACE_SIZE, 1], tf.float32)],
+                     reduce_retracing=True)
+        def predict(batch):
+            probabilities = network(batch, training=False)
+            if flip_average:  # test-time augmentation: average with the mirrored face
+                probabilities = (probabilities + network(tf.reverse(batch, axis=[2]), training=False)) / 2
+            return probabilities
+
+        self._predict = predict
+
+    def predict(self, faces48: np.ndarray) -> np.ndarray:
+        """(N, 48, 48) uint8 faces -> (N, 7) probabilities."""
+        if len(faces48) == 0:
+            return np.zeros((0, len(FACE_CLASSES)), np.float32)
+        return self._predict(prepare_faces(faces48)).numpy()
+
+
+class FaceAnalyzer:
+    """Every face in an image, or a timeline over a video, with 7 emotion probabilities each."""
+
+    def __init__(self, model_file: Path = MODEL_FILE, settings: DetectorSettings = DetectorSettings()):
+        self.detector = FaceDetector(settings)
+        self._model_file = model_file
+        self._model: FaceEmotionModel | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def model(self) -> FaceEmotionModel:
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    self._model = FaceEmotionModel(self._model_file)
+        return self._model
+
+    def analyze_image(self, image) -> ImageAnalysis:
+        """Faces with boxes and probabilities; an image with no face gives an empty list."""
+        from emotion.media import decode_image
+
+        gray = decode_image(image)
+        boxes = self.detector.detect(gray)
+        faces = np.stack([self.detector.crop(gray, box) for box in boxes]) if boxes else np.zeros((0, 48, 48), np.uint8)
+        probabilities = self.model.predict(faces)
+        readings = tuple(FaceReading(box=box, probabilities=_named(p)) for box, p in zip(boxes, probabilities))
+        return ImageAnalysis(width=gray.shape[1], height=gray.shape[0], faces=readings)
+
+    def analyze_video(self, path, frames_per_second: float = 5.0):
+        """Timeline and summary of a recording; see :mod:`emotion.video`."""
+        from emotion.video import analyze_video
+
+        return analyze_video(self, path, frames_per_second)
+
+    def largest_faces(self, frames: list[np.ndarray]) -> list[np.ndarray | None]:
+        """The biggest face of each frame as a 48x48 crop, or None where there is none."""
+        crops = []
+        for gray in frames:
+            boxes = self.detector.detect(gray)
+            crops.append(self.detector.crop(gray, boxes[0]) if boxes else None)
+        return crops
+
+    def heatmap(self, face48: np.ndarray) -> np.ndarray:
+        """Grad-CAM of the predicted class for one 48x48 face: (48, 48) floats in [0, 1]."""
+        from emotion.explain import grad_cam
+
+        return grad_cam(self.model.keras_model, prepare_faces(face48))
+
+
+def _named(probabilities: np.ndarray) -> dict[str, float]:
+    return {name: float(p) for name, p in zip(FACE_CLASSES, probabilities)}
+
+
+def get_face_analyzer() -> FaceAnalyzer:
+    return registry.get_or_build("face", FaceAnalyzer)

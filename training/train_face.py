@@ -1,6 +1,6 @@
 """Train the facial-expression CNN on FER2013 (Training rows), validating on PublicTest.
 
-    .venv/bin/python -m training.train_face --epochs 120 [--no-class-weights] [--run NAME]
+    .venv/bin/python -m training.train_face --epochs 50 [--no-class-weights] [--run NAME]
 
 Resumable: every epoch writes a checkpoint under training/runs/face/NAME/; running the same
 command again continues from the last finished epoch (the learning-rate schedule is a function
@@ -34,7 +34,7 @@ MODEL_DIR = REPO / "models" / "face"
 BATCH_SIZE = 64
 PEAK_LEARNING_RATE = 2e-3
 WARMUP_EPOCHS = 3
-BLOCK_WIDTHS = (64, 128, 256, 256)
+BLOCK_WIDTHS = (32, 64, 128, 256)
 
 
 def build_model(input_shape=(FACE_SIZE, FACE_SIZE, 1), num_classes=len(FACE_CLASSES)):
@@ -120,7 +120,7 @@ def training_dataset(images: np.ndarray, labels: np.ndarray, weights: dict[int, 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--epochs", type=int, default=120)
+    parser.add_argument("--epochs", type=int, default=50)
     parser.add_argument("--run", default="xception_cw")
     parser.add_argument("--no-class-weights", action="store_true")
     parser.add_argument("--seed", type=int, default=13)

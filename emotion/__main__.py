@@ -1,0 +1,52 @@
+"""Command line: ``python -m emotion analyze PATH`` prints the analysis as JSON.
+
+Images give every face with its box and probabilities; videos give the facial-emotion timeline
+and summary. Exit status 2 with a message on stderr for input that cannot be analysed.
+"""
+import argparse
+import dataclasses
+import json
+import sys
+from pathlib import Path
+
+from emotion.errors import AnalysisError, ModelUnavailable
+
+IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
+
+
+def analyze(path: Path, frames_per_second: float) -> dict:
+    from emotion.face import get_face_analyzer
+
+    analyzer = get_face_analyzer()
+    if path.suffix.lower() in IMAGE_SUFFIXES:
+        result = analyzer.analyze_image(path)
+        return {"kind": "image", **dataclasses.asdict(result)}
+    result = analyzer.analyze_video(path, frames_per_second)
+    return {"kind": "video", **dataclasses.asdict(result)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m emotion", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True)
+    analyze_parser = commands.add_parser("analyze", help="analyse an image or a video file")
+    analyze_parser.add_argument("path", type=Path)
+    analyze_parser.add_argument("--fps", type=float, default=5.0, help="video frames sampled per second")
+    args = parser.parse_args(argv)
+
+    if not args.path.exists():
+        print(f"error: no such file: {args.path}", file=sys.stderr)
+        return 2
+    try:
+        print(json.dumps(analyze(args.path, args.fps)))
+    except AnalysisError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except ModelUnavailable as error:
+        print(f"error: model unavailable: {error}", file=sys.stderr)
+        return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""A video's facial-emotion timeline: sample frames, find the main face, read it in batches."""
+import numpy as np
+
+from emotion.base import TimelinePoint, VideoAnalysis, VideoSummary
+from emotion.errors import NoFaceFound
+from emotion.media import sample_video_frames
+
+BATCH_SIZE = 64
+
+
+def analyze_video(analyzer, path, frames_per_second: float = 5.0) -> VideoAnalysis:
+    """Timeline (time, face found, probabilities) and summary of one recording.
+
+    Only the largest face of each frame is read: in an interview recording that is the
+    candidate. Raises NoFaceFound when no sampled frame shows a face.
+    """
+    return analyze_video_keeping_strongest_face(analyzer, path, frames_per_second)[0]
+
+
+def analyze_video_keeping_strongest_face(analyzer, path, frames_per_second: float = 5.0):
+    """Like :func:`analyze_video`, also returning the 48x48 face of the strongest reading, so a
+    heat map can be drawn for it without decoding the video a second time."""
+    from emotion.face import FACE_CLASSES
+
+    times, crops = [], []
+    for seconds, gray in sample_video_frames(path, frames_per_second):
+        times.append(seconds)
+        crops.extend(analyzer.largest_faces([gray]))
+    found = [i for i, crop in enumerate(crops) if crop is not None]
+    if not found:
+        raise NoFaceFound(
+            "No face was found in this video. Sit facing the camera, in good light, and record again.")
+    probabilities = np.concatenate([
+        analyzer.model.predict(np.stack([crops[i] for i in found[start:start + BATCH_SIZE]]))
+        for start in range(0, len(found), BATCH_SIZE)
+    ])
+    by_frame = dict(zip(found, probabilities))
+    timeline = tuple(
+        TimelinePoint(time=round(t, 3), face_found=i in by_frame,
+                      probabilities=_named(by_frame[i], FACE_CLASSES) if i in by_frame else None)
+        for i, t in enumerate(times)
+    )
+    analysis = VideoAnalysis(timeline=timeline,
+                             summary=summarise(timeline, probabilities, FACE_CLASSES, 1.0 / frames_per_second))
+    strongest_frame = found[int(probabilities.max(axis=1).argmax())]
+    return analysis, crops[strongest_frame]
+
+
+def summarise(timeline, probabilities: np.ndarray, classes, frame_interval: float) -> VideoSummary:
+    mean = probabilities.mean(axis=0)
+    with_face = [point for point in timeline if point.face_found]
+    strongest = max(with_face, key=lambda point: max(point.probabilities.values()))
+    duration = timeline[-1].time + frame_interval if timeline else 0.0
+    return VideoSummary(
+        mean_probabilities=_named(mean, classes),
+        dominant_emotion=classes[int(mean.argmax())],
+        face_share=round(len(with_face) / len(timeline), 4),
+        longest_gap_seconds=round(longest_gap(timeline, frame_interval), 3),
+        frames_analysed=len(timeline),
+        duration_seconds=round(duration, 3),
+        strongest_moment=strongest.time,
+    )
+
+
+def longest_gap(timeline, frame_interval: float) -> float:
+    """Longest run of consecutive sampled frames with no face, in seconds."""
+    longest = run = 0
+    for point in timeline:
+        run = 0 if point.face_found else run + 1
+        longest = max(longest, run)
+    return longest * frame_interval
+
+
+def _named(values, classes) -> dict[str, float]:
+    return {name: round(float(v), 5) for name, v in zip(classes, values)}

@@ -1,0 +1,83 @@
+"""Ship the best face checkpoint: copy it to models/face/ and measure it on PublicTest.
+
+    .venv/bin/python -m training.face_report [--run xception_cw]
+
+Writes models/face/model.keras (weights only, no optimizer state), metrics.json (accuracy,
+macro-F1, per-class figures, with and without the flip test-time augmentation, confusion
+matrix, training history) and confusion_matrix.png.
+"""
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from emotion.face import FACE_CLASSES, FaceEmotionModel
+from training.evaluate_face import predict_all, scores
+from training.train_face import MODEL_DIR, RUNS, load_split
+
+
+def confusion(labels: np.ndarray, predicted: np.ndarray) -> np.ndarray:
+    matrix = np.zeros((len(FACE_CLASSES), len(FACE_CLASSES)), np.int64)
+    np.add.at(matrix, (labels, predicted), 1)
+    return matrix
+
+
+def draw_confusion(matrix: np.ndarray, path: Path, title: str) -> None:
+    """Row-normalised confusion matrix as a PNG, drawn with OpenCV (no plotting dependency)."""
+    import cv2
+
+    cell, left, top = 70, 110, 90
+    size = len(FACE_CLASSES)
+    image = np.full((top + cell * size + 20, left + cell * size + 20, 3), 255, np.uint8)
+    rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
+    font = cv2.FONT_HERSHEY_SIMPLEX
+    cv2.putText(image, title, (10, 25), font, 0.6, (0, 0, 0), 1, cv2.LINE_AA)
+    cv2.putText(image, "rows: true class, columns: predicted (share of row)", (10, 50), font, 0.45, (60, 60, 60), 1, cv2.LINE_AA)
+    for i, name in enumerate(FACE_CLASSES):
+        cv2.putText(image, name, (8, top + i * cell + cell // 2 + 5), font, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
+        cv2.putText(image, name[:5], (left + i * cell + 8, top - 8), font, 0.45, (0, 0, 0), 1, cv2.LINE_AA)
+        for j in range(size):
+            shade = int(255 - 200 * rates[i, j])
+            x, y = left + j * cell, top + i * cell
+            cv2.rectangle(image, (x, y), (x + cell, y + cell), (255, shade, shade), -1)
+            cv2.rectangle(image, (x, y), (x + cell, y + cell), (200, 200, 200), 1)
+            color = (255, 255, 255) if rates[i, j] > 0.5 else (0, 0, 0)
+            cv2.putText(image, f"{rates[i, j]:.2f}", (x + 12, y + 32), font, 0.5, color, 1, cv2.LINE_AA)
+            cv2.putText(image, str(matrix[i, j]), (x + 12, y + 52), font, 0.4, color, 1, cv2.LINE_AA)
+    cv2.imwrite(str(path), image)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--run", default="xception_cw")
+    args = parser.parse_args()
+
+    import keras
+
+    run_dir = RUNS / args.run
+    state = json.loads((run_dir / "state.json").read_text())
+    MODEL_DIR.mkdir(parents=True, exist_ok=True)
+    model_file = MODEL_DIR / "model.keras"
+    keras.models.load_model(run_dir / "best.keras", compile=False).save(model_file)
+
+    images, labels = load_split("PublicTest")
+    results = {}
+    for name, flip in (("single", False), ("flip_average", True)):
+        predicted = predict_all(FaceEmotionModel(model_file, flip_average=flip), images)
+        results[name] = {**scores(labels, predicted), "confusion": confusion(labels, predicted).tolist()}
+    shipped = results["flip_average"]
+    draw_confusion(np.array(shipped["confusion"]), MODEL_DIR / "confusion_matrix.png",
+                   f"PublicTest (n={len(labels)}), accuracy {shipped['accuracy']:.3f}, macro-F1 {shipped['macro_f1']:.3f}")
+    metrics = {
+        "validation": "FER2013 PublicTest", "n": int(len(labels)), "run": args.run,
+        "best_epoch": state.get("best_epoch"), "epochs_trained": state["epoch"],
+        "training_hours": round(state["seconds"] / 3600, 2), **results,
+        "history": state["history"],
+    }
+    (MODEL_DIR / "metrics.json").write_text(json.dumps(metrics, indent=1))
+    print(json.dumps({k: {"accuracy": v["accuracy"], "macro_f1": v["macro_f1"]} for k, v in results.items()}))
+
+
+if __name__ == "__main__":
+    main()
