@@ -24,6 +24,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
+    register_jobs(app)
     return app
 
 
@@ -39,10 +40,27 @@ def register_blueprints(app: Flask) -> None:
     from interview.auth.routes import bp as auth_bp
     from interview.errors.handlers import bp as errors_bp
     from interview.main.routes import bp as main_bp
+    from interview.recordings.routes import bp as recordings_bp
     from interview.text.routes import bp as text_bp
+    from interview.vendor import bp as vendor_bp
 
-    for blueprint in (errors_bp, auth_bp, main_bp, text_bp, admin_bp):
+    for blueprint in (errors_bp, auth_bp, main_bp, text_bp, recordings_bp, admin_bp, vendor_bp):
         app.register_blueprint(blueprint)
+
+
+def register_jobs(app: Flask) -> None:
+    """The recording store, and a background analysis thread started by the first request
+    (never by CLI commands, and never before gunicorn forks)."""
+    from interview.jobs import JobWorker
+    from interview.recordings.analysis import HANDLERS
+    from interview.storage import RecordingStore
+
+    app.extensions["recording_store"] = RecordingStore(Path(app.config["RECORDINGS_DIR"]))
+    worker = JobWorker(app, HANDLERS)
+    app.extensions["job_worker"] = worker
+    if app.config["JOBS_ENABLED"]:
+        app.extensions["jobs"] = worker
+        app.before_request(worker.start)
 
 
 def register_commands(app: Flask) -> None:

@@ -37,9 +37,16 @@ def settings_from_environment(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         # Uploads larger than this are refused with 413 before they reach a view.
-        "MAX_CONTENT_LENGTH": int(os.environ.get("POISE_MAX_UPLOAD_MB", "10")) * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": int(os.environ.get("POISE_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
+        "PDF_MAX_MB": int(os.environ.get("POISE_PDF_MAX_MB", "10")),
         "PDF_MAX_PAGES": int(os.environ.get("POISE_PDF_MAX_PAGES", "20")),
         "PDF_TIMEOUT_SECONDS": float(os.environ.get("POISE_PDF_TIMEOUT_SECONDS", "10")),
         "ANSWER_MIN_WORDS": 50,
         "ANSWER_MAX_WORDS": 5000,
+        # Emotion features (audio and video interviews) can be switched off for a deployment.
+        "EMOTION_FEATURES_ENABLED": os.environ.get("POISE_EMOTION_FEATURES", "1") == "1",
+        # Recordings live outside static/, under per-user folders.
+        "RECORDINGS_DIR": os.environ.get("POISE_RECORDINGS_DIR", str(instance_path / "recordings")),
+        # Each serving process runs one background analysis thread (tests switch it off).
+        "JOBS_ENABLED": os.environ.get("POISE_JOBS", "1") == "1",
     }

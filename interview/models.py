@@ -73,7 +73,10 @@ class Attempt(db.Model):
     """One answer to one question in one modality, and where its analysis stands."""
 
     __tablename__ = "attempt"
-    __table_args__ = (Index("ix_attempt_user_modality_created", "user_id", "modality", "created_at"),)
+    __table_args__ = (
+        Index("ix_attempt_user_modality_created", "user_id", "modality", "created_at"),
+        Index("ix_attempt_status", "status"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"))
@@ -87,6 +90,13 @@ class Attempt(db.Model):
     error_message: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Recorded answers: where the file is (relative to the recording store) and its real type.
+    recording_path: Mapped[str | None] = mapped_column(String(200))
+    media_type: Mapped[str | None] = mapped_column(String(40))
+    # Background analysis: how far it is, how often it was tried, when its worker last beat.
+    progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(back_populates="attempts")
     question: Mapped[Question] = relationship()

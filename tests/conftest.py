@@ -57,6 +57,8 @@ def app(tmp_path):
         "SECRET_KEY": "test-secret",
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
         "PDF_TIMEOUT_SECONDS": 10.0,
+        "RECORDINGS_DIR": str(tmp_path / "recordings"),
+        "JOBS_ENABLED": False,  # tests run jobs explicitly, in the test's own thread
     })
     with app.app_context():
         upgrade()  # the real Alembic migrations, not create_all

@@ -1,6 +1,6 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from interview.auth import services
@@ -14,6 +14,15 @@ bp = Blueprint("auth", __name__, url_prefix="/auth")
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     return db.session.get(User, int(user_id))
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    """API calls get a JSON 401; pages send the person to the sign-in form."""
+    if request.path.startswith("/api/"):
+        return jsonify(error="Sign in first."), 401
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
 
 
 def _safe_next_url() -> str:

@@ -1,4 +1,5 @@
 """Accounts: creation, look-up, sign-in checks and deletion."""
+from flask import current_app
 from sqlalchemy import func, select
 
 from interview.extensions import db
@@ -33,6 +34,8 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def delete_user(user: User) -> None:
-    """Delete the account with every attempt and score (cascades in the database)."""
-    db.session.delete(user)
+    """Delete the account with every attempt, score and recording."""
+    user_id = user.id
+    db.session.delete(user)  # attempts, scores and totals cascade in the database
     db.session.commit()
+    current_app.extensions["recording_store"].delete_user_folder(user_id)

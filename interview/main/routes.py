@@ -20,7 +20,10 @@ def questions():
 @bp.route("/history")
 @login_required
 def history():
-    return render_template("main/history.html", attempts=services.user_attempts(current_user.id))
+    attempts = services.user_attempts(current_user.id)
+    trends = services.trends(attempts)
+    questions = {a.question_id: a.question.text for a in attempts if a.status == "complete"}
+    return render_template("main/history.html", attempts=attempts, trends=trends, trend_questions=questions)
 
 
 @bp.route("/attempts/<int:attempt_id>/delete", methods=["POST"])

@@ -1,7 +1,7 @@
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from emotion.errors import AnalysisError, EmptyInput
+from emotion.errors import AnalysisError, EmptyInput, UnreadableDocument
 from interview.documents import extract_pdf_text
 from interview.extensions import db
 from interview.main.services import owned_attempt_or_404
@@ -36,7 +36,10 @@ def _answer_text(form: TextAnswerForm) -> tuple[str, str]:
     if form.has_typed_answer():
         return form.answer.data, "typed"
     if form.has_document():
-        data = form.document.data.read()
+        limit_mb = current_app.config["PDF_MAX_MB"]
+        data = form.document.data.read(limit_mb * 1024 * 1024 + 1)
+        if len(data) > limit_mb * 1024 * 1024:
+            raise UnreadableDocument(f"This PDF is larger than {limit_mb} MB. Upload a smaller file.")
         text = extract_pdf_text(
             data, current_app.config["PDF_MAX_PAGES"], current_app.config["PDF_TIMEOUT_SECONDS"]
         )

@@ -1,0 +1,68 @@
+"""What the video and audio report pages show, gathered in one place."""
+from dataclasses import dataclass, field
+
+from interview.models import Attempt
+from interview.scoring import CohortAverage, cohort_averages, scores_by_name
+
+DELIVERY_LABELS = {
+    "speaking_share": ("Time speaking", "%", 100),
+    "speaking_rate_syllables_per_second": ("Speaking rate", "syllables/s", 1),
+    "articulation_rate_syllables_per_second": ("Articulation rate", "syllables/s", 1),
+    "pause_count": ("Pauses", "", 1),
+    "pause_mean_seconds": ("Mean pause", "s", 1),
+    "pause_longest_seconds": ("Longest pause", "s", 1),
+    "pitch_median_semitones_re_100hz": ("Pitch (median)", "semitones re 100 Hz", 1),
+    "pitch_range_semitones": ("Pitch range", "semitones", 1),
+    "loudness_variation_db": ("Loudness variation", "dB", 1),
+}
+
+
+@dataclass(frozen=True)
+class ComparedValue:
+    name: str
+    label: str
+    unit: str
+    value: float
+    confidence: float | None
+    all_questions: CohortAverage | None
+    this_question: CohortAverage | None
+
+
+@dataclass
+class RecordedReport:
+    attempt: Attempt
+    face: dict | None
+    voice: dict | None
+    heatmap_png: str | None
+    face_rows: list[ComparedValue] = field(default_factory=list)
+    voice_rows: list[ComparedValue] = field(default_factory=list)
+    delivery_rows: list[ComparedValue] = field(default_factory=list)
+    face_share: ComparedValue | None = None
+
+
+def build_recorded_report(attempt: Attempt) -> RecordedReport:
+    details = attempt.details or {}
+    scores = scores_by_name(attempt)
+    overall = cohort_averages(attempt.modality, attempt.user_id)
+    per_question = cohort_averages(attempt.modality, attempt.user_id, attempt.question_id)
+
+    def compared(name: str, label: str, unit: str = "", scale: float = 1) -> ComparedValue | None:
+        if name not in scores:
+            return None
+        def scaled(average):
+            return CohortAverage(average.mean * scale, average.candidates) if average else None
+        return ComparedValue(name, label, unit, scores[name].value * scale, scores[name].confidence,
+                             scaled(overall.get(name)), scaled(per_question.get(name)))
+
+    report = RecordedReport(attempt=attempt, face=details.get("face"), voice=details.get("voice"),
+                            heatmap_png=details.get("heatmap_png"))
+    if report.face:
+        report.face_rows = [compared("face_" + emotion, emotion, "%")
+                            for emotion in report.face["summary"]["mean_probabilities"]]
+        report.face_share = compared("face_share", "Face in view", "%")
+    if report.voice:
+        report.voice_rows = [compared("voice_" + emotion, emotion, "%")
+                             for emotion in report.voice["summary"]["mean_probabilities"]]
+        report.delivery_rows = [row for name, (label, unit, scale) in DELIVERY_LABELS.items()
+                                if (row := compared(name, label, unit, scale))]
+    return report

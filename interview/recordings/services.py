@@ -1,0 +1,77 @@
+"""Recorded answers (audio and video): accept an upload, queue its analysis, report status."""
+import logging
+import subprocess
+
+from flask import current_app
+
+from emotion.errors import UnreadableMedia
+from interview.extensions import db
+from interview.models import Attempt, AttemptStatus, Modality, Question, User
+from interview.storage import RecordingStore
+
+log = logging.getLogger(__name__)
+
+# Browsers' MediaRecorder output runs a little past the countdown; allow for it.
+DURATION_SLACK_SECONDS = 10
+MIN_SECONDS = 1.0
+
+
+def recording_store() -> RecordingStore:
+    return current_app.extensions["recording_store"]
+
+
+def media_duration(path) -> float | None:
+    """Seconds of media, from ffprobe's reading of the container or stream; None if unknown.
+
+    MediaRecorder webm files often carry no duration in their header, so fall back to the
+    time of the last packet.
+    """
+    command = ["ffprobe", "-v", "error", "-show_entries", "format=duration:packet=pts_time",
+               "-of", "csv=p=0", str(path)]
+    try:
+        output = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    times = []
+    for line in output.split():
+        try:
+            times.append(float(line.strip(",")))
+        except ValueError:
+            continue
+    return max(times) if times else None
+
+
+def accept_recording(user: User, question: Question, modality: str, upload) -> Attempt:
+    """Store an upload and queue it; raises a domain error (nothing saved) when it is refused."""
+    store = recording_store()
+    relative, kind = store.save(user.id, upload.stream, current_app.config["MAX_CONTENT_LENGTH"])
+    try:
+        if modality == Modality.VIDEO and not kind.has_video:
+            raise UnreadableMedia("A video answer needs a video recording (webm or mp4).")
+        check_duration(media_duration(store.path(relative)), question.time_limit_seconds)
+    except UnreadableMedia:
+        store.delete(relative)
+        raise
+    attempt = Attempt(user_id=user.id, question_id=question.id, modality=modality, source="recording",
+                      status=AttemptStatus.PENDING, recording_path=relative, media_type=kind.mimetype)
+    db.session.add(attempt)
+    db.session.commit()
+    jobs = current_app.extensions.get("jobs")
+    if jobs is not None:
+        jobs.notify()
+    return attempt
+
+
+def check_duration(seconds: float | None, limit_seconds: int) -> None:
+    if seconds is None:
+        raise UnreadableMedia("This recording could not be read. Record again.")
+    if seconds < MIN_SECONDS:
+        raise UnreadableMedia("This recording is shorter than a second. Record again.")
+    if seconds > limit_seconds + DURATION_SLACK_SECONDS:
+        raise UnreadableMedia(
+            f"This recording lasts {seconds:.0f} s; answers to this question are limited to {limit_seconds} s.")
+
+
+def status_of(attempt: Attempt) -> dict:
+    return {"id": attempt.id, "status": attempt.status, "progress": attempt.progress,
+            "error": attempt.error_message}
