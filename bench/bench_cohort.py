@@ -15,6 +15,7 @@ from pathlib import Path
 
 from flask_migrate import upgrade
 
+from bench.timing import timed_ms
 from app import create_app
 from emotion.base import TRAIT_NAMES
 from interview.questions import seed_question_bank
@@ -54,13 +55,6 @@ def fill(scores: int, candidates: int, questions: int) -> None:
     db.session.commit()
 
 
-def timed_ms(function, runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
 
 
 def main() -> None:

@@ -7,30 +7,19 @@ single-frame analysis of a 320x240 JPEG (the live overlay), and whole-video anal
 fraction of the video's length at 5 sampled frames per second.
 """
 import argparse
-import statistics
 import time
 from pathlib import Path
 
 import numpy as np
 
+from bench.timing import report, timed_ms
 from emotion.face import get_face_analyzer
 from emotion.media import sample_video_frames
 from tests.conftest import FIXTURES
 
 
-def timed_ms(function, runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
 
 
-def report(name: str, times: list[float], per: int = 1) -> float:
-    median = statistics.median(times) / per
-    print(f"{name:<46} median {median:8.2f} ms   (min {min(times) / per:.2f}, max {max(times) / per:.2f}, runs {len(times)})")
-    return median
 
 
 def main() -> None:

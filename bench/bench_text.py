@@ -14,6 +14,7 @@ from pathlib import Path
 from emotion import text as text_analysis
 from emotion.personality import PersonalityAnalyzer
 from interview.documents import extract_pdf_text
+from bench.timing import timed_ms
 from tests.pdf_factory import text_pdf
 
 DATASETS = Path(os.environ.get("POISE_DATASETS", Path(__file__).resolve().parents[2] / "shared" / "datasets"))
@@ -27,13 +28,6 @@ def thousand_word_answer() -> str:
     return " ".join(words[:1000])
 
 
-def timed_ms(function, runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
 
 
 def describe(name: str, times: list[float]) -> None:

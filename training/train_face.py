@@ -129,7 +129,6 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
     import keras
-    import tensorflow as tf
 
     keras.utils.set_random_seed(args.seed)
     run_dir = RUNS / args.run
