@@ -1,7 +1,9 @@
 """Command line: ``python -m emotion analyze PATH`` prints the analysis as JSON.
 
 Images give every face with its box and probabilities; videos give the facial-emotion timeline
-and summary. Exit status 2 with a message on stderr for input that cannot be analysed.
+and summary; audio files (and a video's sound track with ``--audio``) give the vocal-emotion
+timeline, summary and delivery measures. Exit status 2 with a message on stderr for input that
+cannot be analysed.
 """
 import argparse
 import dataclasses
@@ -12,17 +14,21 @@ from pathlib import Path
 from emotion.errors import AnalysisError, ModelUnavailable
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
+AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a"}
 
 
-def analyze(path: Path, frames_per_second: float) -> dict:
+def analyze(path: Path, frames_per_second: float, sound_track: bool = False) -> dict:
+    suffix = path.suffix.lower()
+    if sound_track or suffix in AUDIO_SUFFIXES:
+        from emotion.speech import analyze_audio_file
+
+        return analyze_audio_file(path)
     from emotion.face import get_face_analyzer
 
     analyzer = get_face_analyzer()
-    if path.suffix.lower() in IMAGE_SUFFIXES:
-        result = analyzer.analyze_image(path)
-        return {"kind": "image", **dataclasses.asdict(result)}
-    result = analyzer.analyze_video(path, frames_per_second)
-    return {"kind": "video", **dataclasses.asdict(result)}
+    if suffix in IMAGE_SUFFIXES:
+        return {"kind": "image", **dataclasses.asdict(analyzer.analyze_image(path))}
+    return {"kind": "video", **dataclasses.asdict(analyzer.analyze_video(path, frames_per_second))}
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -32,13 +38,14 @@ def main(argv: list[str] | None = None) -> int:
     analyze_parser = commands.add_parser("analyze", help="analyse an image or a video file")
     analyze_parser.add_argument("path", type=Path)
     analyze_parser.add_argument("--fps", type=float, default=5.0, help="video frames sampled per second")
+    analyze_parser.add_argument("--audio", action="store_true", help="analyse a video's sound track instead of its faces")
     args = parser.parse_args(argv)
 
     if not args.path.exists():
         print(f"error: no such file: {args.path}", file=sys.stderr)
         return 2
     try:
-        print(json.dumps(analyze(args.path, args.fps)))
+        print(json.dumps(analyze(args.path, args.fps, args.audio)))
     except AnalysisError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -4,10 +4,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SYSTEM_PACKAGES=(ffmpeg chromium chromium-driver)
+# ffmpeg: browser recordings; chromium: browser tests; espeak-ng: speech of known rate in tests
+SYSTEM_PACKAGES=(ffmpeg chromium chromium-driver espeak-ng)
 
 install_system_packages() {
-  if command -v ffmpeg >/dev/null && command -v chromium >/dev/null; then
+  if command -v ffmpeg >/dev/null && command -v chromium >/dev/null && command -v espeak-ng >/dev/null; then
     return
   fi
   local sudo=""

@@ -1,6 +1,8 @@
 """Score a shipped model on held-out data and print one JSON line.
 
     python -m training.evaluate personality PATH_TO_CSV_OR_CSV_GZ
+    python -m training.evaluate face PATH_TO_NPZ
+    python -m training.evaluate speech PATH_TO_FOLDER   (audio files + labels.csv)
 
 prints ``{"task": "personality", "n": ..., "accuracy": {"cEXT": ..., ...}, "mean_accuracy": ...}``
 with accuracies as fractions. A missing or malformed file is reported on stderr with exit status 2.
@@ -33,24 +35,41 @@ def evaluate_personality(path: Path) -> dict:
             "mean_accuracy": round(float(np.mean(list(accuracy.values()))), 4)}
 
 
+def evaluate_face(path: Path) -> dict:
+    from training.evaluate_face import evaluate_face as run
+
+    return run(path)
+
+
+def evaluate_speech(path: Path) -> dict:
+    from training.evaluate_speech import evaluate_speech as run
+
+    return run(path)
+
+
 TASKS: dict[str, Callable[[Path], dict]] = {
     "personality": evaluate_personality,
+    "face": evaluate_face,
+    "speech": evaluate_speech,
 }
+FOLDER_TASKS = {"speech"}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.evaluate",
                                      description="Score a shipped model on held-out data.")
     parser.add_argument("task", choices=sorted(TASKS))
-    parser.add_argument("path", type=Path, help="labelled data (for personality: essays CSV or CSV.GZ)")
+    parser.add_argument("path", type=Path, help="labelled data: essays CSV(.GZ), faces NPZ, or a speech folder")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    if not args.path.is_file():
-        print(f"error: {args.path} is not a readable file", file=sys.stderr)
+    wants_folder = args.task in FOLDER_TASKS
+    if not (args.path.is_dir() if wants_folder else args.path.is_file()):
+        kind = "folder" if wants_folder else "file"
+        print(f"error: {args.path} is not a readable {kind}", file=sys.stderr)
         return 2
     try:
         result = TASKS[args.task](args.path)
-    except (OSError, ValueError, UnicodeDecodeError) as error:
+    except (OSError, ValueError, KeyError, UnicodeDecodeError) as error:
         print(f"error: cannot evaluate {args.task} on {args.path}: {error}", file=sys.stderr)
         return 2
     print(json.dumps(result))

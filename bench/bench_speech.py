@@ -1,0 +1,63 @@
+"""Speech-engine speed on this machine, measured side by side in one run.
+
+    .venv/bin/python -m bench.bench_speech [--runs 5] [--audio PATH]
+
+Prints the model load time and medians of: decoding, delivery measures, the emotion timeline,
+and the whole ``analyze_audio_file`` (decode + delivery + timeline), each also as a fraction of
+the audio's length (goal <= 0.05 once the model is loaded). Default input: the 21 s fixture
+``av/timeline_1.webm`` and the same sound repeated to 63 s.
+"""
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+
+from emotion.audio import SAMPLE_RATE, load_audio
+from emotion.delivery import contours, measure_delivery
+from emotion.speech import analyze_audio_file, get_speech_analyzer
+from tests.conftest import FIXTURES
+
+
+def timed_ms(function, runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+def report(name: str, times: list[float], seconds: float) -> None:
+    median = statistics.median(times)
+    print(f"{name:<44} median {median:8.1f} ms  = {median / 1000 / seconds:.4f} x audio length"
+          f"   (min {min(times):.1f}, max {max(times):.1f}, runs {len(times)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--audio", type=Path, default=FIXTURES / "av" / "timeline_1.webm")
+    args = parser.parse_args()
+
+    analyzer = get_speech_analyzer()
+    start = time.perf_counter()
+    analyzer.model  # noqa: B018 - loads the model
+    print(f"{'model load (' + analyzer.model_name + ')':<44} {(time.perf_counter() - start) * 1000:8.0f} ms")
+
+    samples = load_audio(args.audio)
+    analyzer.analyze_audio(samples)  # warm-up: first calls pay for imports and tracing
+    for label, audio in (("", samples), (" (x3)", np.tile(samples, 3))):
+        seconds = len(audio) / SAMPLE_RATE
+        print(f"-- {args.audio.name}{label}: {seconds:.1f} s of audio")
+        report("delivery measures", timed_ms(lambda: measure_delivery(audio), args.runs), seconds)
+        report("emotion timeline (3 s windows, 1 s hop)",
+               timed_ms(lambda: analyzer.analyze_audio(audio, sound_contours=contours(audio)), args.runs), seconds)
+    seconds = len(samples) / SAMPLE_RATE
+    report(f"decode {args.audio.suffix} (ffmpeg for webm/mp4)", timed_ms(lambda: load_audio(args.audio), args.runs), seconds)
+    report("analyze_audio_file (decode+delivery+timeline)", timed_ms(lambda: analyze_audio_file(args.audio), args.runs), seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,121 @@
+"""Decoding any recording the product accepts to 16 kHz mono float32, with domain errors.
+
+soundfile reads wav, flac, ogg and mp3 directly; what it cannot read (browser webm/opus, the
+sound track of webm or mp4 video) goes through the ffmpeg command line, piped, never to disk.
+"""
+import logging
+import shutil
+import subprocess
+from math import gcd
+from pathlib import Path
+
+import numpy as np
+
+from emotion.errors import EmptyInput, UnreadableMedia
+
+log = logging.getLogger(__name__)
+
+SAMPLE_RATE = 16_000
+MAX_AUDIO_SECONDS = 15 * 60      # a guard against endless streams, far above any answer
+FFMPEG_TIMEOUT_SECONDS = 60
+
+
+def load_audio(source: str | Path | bytes | np.ndarray, sample_rate: int | None = None) -> np.ndarray:
+    """A recording as float32 mono samples at :data:`SAMPLE_RATE`.
+
+    ``source`` is a path, the file's bytes, or samples (then ``sample_rate`` says their rate;
+    16 kHz when omitted). Raises :class:`EmptyInput` for an empty file or a recording with no
+    samples, :class:`UnreadableMedia` for anything that cannot be decoded.
+    """
+    if isinstance(source, np.ndarray):
+        samples, rate = source, sample_rate or SAMPLE_RATE
+    else:
+        data = _read_bytes(source)
+        samples, rate = _decode(data)
+    samples = to_mono(np.asarray(samples, dtype=np.float32))
+    if samples.size == 0:
+        raise EmptyInput("The recording holds no sound.")
+    if not np.all(np.isfinite(samples)):
+        raise UnreadableMedia("The recording holds invalid samples: record again.")
+    samples = resample(samples, rate, SAMPLE_RATE)
+    return samples[: MAX_AUDIO_SECONDS * SAMPLE_RATE]
+
+
+def _read_bytes(source: str | Path | bytes) -> bytes:
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise UnreadableMedia(f"No such recording: {path.name}")
+        data = path.read_bytes()
+    if not data:
+        raise EmptyInput("The recording is empty (0 bytes).")
+    return data
+
+
+def _decode(data: bytes) -> tuple[np.ndarray, int]:
+    import io
+
+    import soundfile as sf
+
+    try:
+        samples, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=False)
+        return samples, int(rate)
+    except (sf.LibsndfileError, RuntimeError, TypeError, ValueError):
+        pass  # not a format libsndfile knows: webm, mp4, m4a ... try ffmpeg
+    return decode_with_ffmpeg(data), SAMPLE_RATE
+
+
+def decode_with_ffmpeg(data: bytes) -> np.ndarray:
+    """Any container ffmpeg reads (including the sound track of a video) -> 16 kHz mono float32."""
+    import io
+
+    import soundfile as sf
+
+    ffmpeg = shutil.which("ffmpeg")
+    if ffmpeg is None:
+        raise UnreadableMedia("This recording format needs ffmpeg, which is not installed on the server.")
+    command = [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-i", "pipe:0",
+               "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "wav", "pipe:1"]
+    try:
+        done = subprocess.run(command, input=data, capture_output=True, timeout=FFMPEG_TIMEOUT_SECONDS)
+    except subprocess.TimeoutExpired as error:
+        raise UnreadableMedia("Decoding this recording took too long: send a shorter file.") from error
+    if done.returncode != 0 or len(done.stdout) <= 44:
+        log.info("ffmpeg could not decode: %s", done.stderr.decode(errors="replace")[-300:])
+        if b"does not contain any stream" in done.stderr or b"Output file #0 does not contain" in done.stderr:
+            raise UnreadableMedia("This file has no sound track.")
+        raise UnreadableMedia("This recording could not be read: record again, or send wav, ogg, webm or mp4.")
+    try:
+        samples, _ = sf.read(io.BytesIO(_fix_wav_sizes(done.stdout)), dtype="float32", always_2d=False)
+    except (sf.LibsndfileError, RuntimeError) as error:
+        raise UnreadableMedia("This recording could not be read: record again.") from error
+    return samples
+
+
+def _fix_wav_sizes(wav: bytes) -> bytes:
+    """ffmpeg writing WAV to a pipe cannot seek back to fill in the sizes; set them here."""
+    if wav[:4] != b"RIFF" or wav[8:12] != b"WAVE":
+        return wav
+    data_at = wav.find(b"data", 12)
+    if data_at < 0:
+        return wav
+    fixed = bytearray(wav)
+    fixed[4:8] = (len(wav) - 8).to_bytes(4, "little")
+    fixed[data_at + 4: data_at + 8] = (len(wav) - data_at - 8).to_bytes(4, "little")
+    return bytes(fixed)
+
+
+def to_mono(samples: np.ndarray) -> np.ndarray:
+    return samples.mean(axis=1) if samples.ndim == 2 else samples.reshape(-1)
+
+
+def resample(samples: np.ndarray, rate: int, target: int = SAMPLE_RATE) -> np.ndarray:
+    """Polyphase resampling (exact for 48k/44.1k/8k -> 16k), float32 out."""
+    if rate == target:
+        return samples.astype(np.float32, copy=False)
+    from scipy.signal import resample_poly
+
+    divisor = gcd(int(rate), int(target))
+    return resample_poly(samples, target // divisor, int(rate) // divisor).astype(np.float32)

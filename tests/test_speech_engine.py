@@ -1,0 +1,236 @@
+"""Speech engine: decoding and its errors, shared features, delivery measures on speech of known
+rate (espeak-ng), and the real committed model on fixture recordings (slow)."""
+import dataclasses
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from emotion import speech_features as features
+from emotion.audio import SAMPLE_RATE, load_audio
+from emotion.delivery import measure_delivery
+from emotion.errors import EmptyInput, NoSpeechFound, UnreadableMedia
+from emotion.speech import SpeechAnalyzer
+from emotion.speech_types import SPEECH_CLASSES
+from tests.conftest import FIXTURES, REPO_ROOT
+
+AUDIO = FIXTURES / "audio"
+AV = FIXTURES / "av"
+DATASETS = FIXTURES.parent
+needs_espeak = pytest.mark.skipif(shutil.which("espeak-ng") is None, reason="espeak-ng not installed")
+needs_ffmpeg = pytest.mark.skipif(shutil.which("ffmpeg") is None, reason="ffmpeg not installed")
+
+
+def espeak(text: str, words_per_minute: int, tmp_path) -> np.ndarray:
+    wav = tmp_path / f"espeak-{words_per_minute}.wav"
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", str(words_per_minute), "-w", str(wav), text],
+                   check=True, capture_output=True)
+    return load_audio(wav)
+
+
+# --- decoding and errors --------------------------------------------------------------------
+
+def test_48k_wav_is_resampled_to_16k_mono():
+    import soundfile as sf
+
+    path = AUDIO / "03-01-01-01-01-01-03.wav"
+    samples = load_audio(path)
+    assert samples.dtype == np.float32
+    assert abs(len(samples) / SAMPLE_RATE - sf.info(str(path)).duration) < 0.01
+
+
+@needs_ffmpeg
+@pytest.mark.parametrize("name", ["happy_1.webm", "happy_1.mp4"])
+def test_sound_track_of_browser_video_is_decoded(name):
+    samples = load_audio(AV / name)
+    assert 2.5 < len(samples) / SAMPLE_RATE < 5.0
+    assert np.abs(samples).max() > 0.01
+
+
+def test_zero_byte_file_is_empty_input(tmp_path):
+    empty = tmp_path / "answer.webm"
+    empty.write_bytes(b"")
+    with pytest.raises(EmptyInput):
+        load_audio(empty)
+
+
+@needs_ffmpeg
+def test_text_file_renamed_webm_is_unreadable(tmp_path):
+    fake = tmp_path / "answer.webm"
+    fake.write_text("this is not a recording\n" * 20)
+    with pytest.raises(UnreadableMedia):
+        load_audio(fake)
+
+
+@needs_ffmpeg
+def test_video_without_sound_track_is_unreadable():
+    with pytest.raises(UnreadableMedia, match="no sound"):
+        load_audio(FIXTURES / "video" / "test.mp4")
+
+
+@pytest.mark.parametrize("kind", ["white noise", "silence"])
+def test_recording_without_speech_raises_no_speech(kind):
+    rng = np.random.default_rng(0)
+    samples = (rng.normal(0, 0.1, 5 * SAMPLE_RATE) if kind == "white noise"
+               else np.zeros(5 * SAMPLE_RATE)).astype(np.float32)
+    with pytest.raises(NoSpeechFound):
+        measure_delivery(samples)
+    with pytest.raises(NoSpeechFound):  # raised before any model is loaded
+        SpeechAnalyzer().analyze_audio(samples)
+
+
+# --- features -------------------------------------------------------------------------------
+
+def test_feature_shapes():
+    samples = load_audio(AUDIO / "03-01-05-02-02-01-16.wav")
+    assert features.classic_features(samples).shape == (len(features.CLASSIC_FEATURE_NAMES),) == (400,)
+    assert features.pitch_features(samples).shape == (32,)
+    windows = features.mel_windows(features.fit_segment(features.trim_silence(samples)))
+    assert windows.shape == (5, 25, 32)
+    assert 0.0 <= windows.min() and windows.max() <= 1.0
+
+
+def test_framing_once_gives_the_same_classic_features():
+    samples = load_audio(AUDIO / "03-01-03-02-01-01-10.wav")
+    whole = features.classic_features(samples)
+    framed = features.classic_from_frames(features.frame_features(samples), features.frame_db(samples))
+    np.testing.assert_allclose(framed, whole, rtol=1e-3, atol=1e-2)
+
+
+def test_windows_cover_the_recording_with_a_one_second_hop():
+    spans = SpeechAnalyzer()._spans(int(10.5 * SAMPLE_RATE))
+    assert spans[0] == (0.0, 3.0) and spans[1][0] == 1.0
+    assert spans[-1][1] == pytest.approx(10.5)
+    assert SpeechAnalyzer()._spans(2 * SAMPLE_RATE) == [(0.0, 2.0)]
+
+
+# --- delivery -------------------------------------------------------------------------------
+
+def test_pitch_of_a_harmonic_tone():
+    t = np.arange(2 * SAMPLE_RATE) / SAMPLE_RATE
+    tone = sum(np.sin(2 * np.pi * 150 * k * t) / k for k in range(1, 6)).astype(np.float32) * 0.2
+    measures = measure_delivery(tone)
+    assert measures.pitch_median_hz == pytest.approx(150, abs=3)
+    assert measures.pitch_range_semitones < 1
+    assert measures.speaking_share > 0.95 and measures.pause_count == 0
+
+
+@needs_espeak
+@pytest.mark.parametrize("words_per_minute", [120, 200])
+def test_syllable_count_of_synthesised_speech(tmp_path, words_per_minute):
+    from training.evaluate_speech import RATE_SENTENCES
+
+    errors = []
+    for text, syllables in RATE_SENTENCES.items():
+        estimated = measure_delivery(espeak(text, words_per_minute, tmp_path)).syllable_count
+        errors.append(abs(estimated - syllables) / syllables)
+    assert np.mean(errors) < 0.15
+
+
+@needs_espeak
+def test_faster_speech_gives_a_higher_rate(tmp_path):
+    text = "I enjoy solving difficult problems with other people."
+    slow = measure_delivery(espeak(text, 110, tmp_path))
+    fast = measure_delivery(espeak(text, 230, tmp_path))
+    assert fast.articulation_rate_syllables_per_second > 1.5 * slow.articulation_rate_syllables_per_second
+
+
+@needs_espeak
+def test_a_one_second_silence_is_one_pause(tmp_path):
+    first = features.trim_silence(espeak("We finished the project two weeks early", 160, tmp_path))
+    second = features.trim_silence(espeak("Thank you for the opportunity", 160, tmp_path))
+    gap = np.zeros(SAMPLE_RATE, np.float32)
+    measures = measure_delivery(np.concatenate([first, gap, second]))
+    assert measures.pause_count >= 1
+    assert measures.pause_longest_seconds == pytest.approx(1.0, abs=0.25)
+    assert 0.4 < measures.speaking_share < 0.95
+
+
+# --- the real model (slow) ----------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def analyzer():
+    from emotion.speech import get_speech_analyzer
+
+    return get_speech_analyzer()
+
+
+@pytest.mark.slow
+def test_real_model_on_fixture_recordings(analyzer):
+    names = {"01": "neutral", "03": "happy", "05": "angry"}
+    paths = sorted(AUDIO.glob("*.wav"))
+    probabilities = analyzer.classify_clips([load_audio(path) for path in paths])
+    assert probabilities.shape == (3, len(SPEECH_CLASSES))
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-3)
+    predicted = [SPEECH_CLASSES[i] for i in probabilities.argmax(axis=1)]
+    expected = [names[path.stem.split("-")[2]] for path in paths]
+    # actors 03, 10 and 16 are in the training data: these are recalls, not a test of accuracy
+    assert sum(p == e for p, e in zip(predicted, expected)) >= 2, (predicted, expected)
+
+
+@pytest.mark.slow
+@needs_ffmpeg
+def test_timeline_of_a_21_second_clip(analyzer):
+    result = analyzer.analyze_audio(AV / "timeline_1.webm")
+    assert 17 <= len(result.timeline) <= 21
+    assert result.summary.speech_windows >= 12
+    for window in result.timeline:
+        if window.speech:
+            assert sum(window.probabilities.values()) == pytest.approx(1.0, abs=1e-3)
+        else:
+            assert window.probabilities is None
+    json.dumps(analyzer.to_json_dict(result))
+
+
+@pytest.mark.slow
+@needs_ffmpeg
+def test_analyze_audio_file_is_json_ready_with_delivery():
+    from emotion.speech import analyze_audio_file
+
+    result = analyze_audio_file(AV / "angry_1.mp4")
+    text = json.dumps(result)
+    assert result["summary"]["dominant_emotion"] in SPEECH_CLASSES
+    assert result["delivery"]["syllable_count"] > 0 and "speaking_rate_syllables_per_second" in text
+
+
+@pytest.mark.slow
+def test_evaluate_command_on_a_slice(tmp_path):
+    import pandas as pd
+
+    table = pd.read_csv(DATASETS / "speech" / "labels.csv")
+    part = table[(table["actor"] == 20) & (table["repetition"] == 1) & (table["statement"] == 1)]
+    for relative in part["path"]:
+        (tmp_path / relative).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(DATASETS / "speech" / relative, tmp_path / relative)
+    part.to_csv(tmp_path / "labels.csv", index=False)
+    done = subprocess.run([sys.executable, "-m", "training.evaluate_speech", str(tmp_path)],
+                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result["task"] == "speech" and result["n"] == len(part)
+    assert set(result["per_class"]) == set(SPEECH_CLASSES)
+    assert 0.0 <= result["accuracy"] <= 1.0 and 0.0 <= result["macro_f1"] <= 1.0
+
+
+def test_result_types_are_asdict_friendly():
+    from emotion.speech_types import SpeechAnalysis, SpeechSummary, SpeechWindow
+
+    window = SpeechWindow(0.0, 3.0, True, {name: 1 / 7 for name in SPEECH_CLASSES})
+    summary = SpeechSummary(window.probabilities, "neutral", 1, 0, 3.0, 0.0)
+    json.dumps(dataclasses.asdict(SpeechAnalysis((window,), summary, "test")))
+
+
+@pytest.mark.slow
+def test_timeline_windows_read_like_whole_clips(analyzer):
+    """The timeline frames a recording once; each window must score as the clip would alone."""
+    from emotion.delivery import contours
+
+    samples = load_audio(AUDIO / "03-01-05-02-02-01-16.wav")
+    model = analyzer.model
+    alone = model.predict_proba(model.describe(samples)[None])
+    framed = model.predict_proba(model.describe_windows(samples, [(0.0, len(samples) / SAMPLE_RATE)],
+                                                        contours(samples)))
+    np.testing.assert_allclose(framed, alone, atol=0.02)

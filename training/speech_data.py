@@ -1,0 +1,130 @@
+"""RAVDESS speech: labels folded to the 7 classes, decoded clips, and features cached on disk.
+
+A folder in the ``speech/`` layout holds audio files (any sub-folders) and a ``labels.csv``
+whose ``path`` column is relative to the folder and whose ``emotion`` column holds RAVDESS
+names (calm is folded into neutral).
+"""
+import hashlib
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from emotion.audio import load_audio
+from emotion.speech_types import SPEECH_CLASSES
+from training.data import datasets_dir
+
+log = logging.getLogger(__name__)
+
+REPO = Path(__file__).resolve().parent.parent
+CACHE = REPO / "training" / "runs" / "speech"
+FOLDED = {"calm": "neutral", "fear": "fearful", "surprise": "surprised"}
+
+
+def speech_dir() -> Path:
+    return datasets_dir() / "speech"
+
+
+def load_labels(folder: Path):
+    """The folder's labels.csv as a DataFrame with a ``label`` column (index into SPEECH_CLASSES).
+
+    Raises FileNotFoundError without labels.csv and ValueError for unknown columns or emotions.
+    """
+    import pandas as pd
+
+    table_file = Path(folder) / "labels.csv"
+    if not table_file.is_file():
+        raise FileNotFoundError(f"no labels.csv in {folder}")
+    table = pd.read_csv(table_file)
+    if "path" not in table.columns and "file" in table.columns:  # files directly in the folder
+        table = table.assign(path=table["file"])
+    missing = [column for column in ("path", "emotion") if column not in table.columns]
+    if missing:
+        raise ValueError(f"{table_file} lacks the columns {', '.join(missing)}")
+    names = table["emotion"].astype(str).str.strip().str.lower().replace(FOLDED)
+    unknown = sorted(set(names) - set(SPEECH_CLASSES))
+    if unknown:
+        raise ValueError(f"{table_file} has emotions outside the 7 classes: {', '.join(unknown)}")
+    table = table.assign(label=names.map(SPEECH_CLASSES.index).astype(int))
+    if "actor" not in table.columns:
+        table = table.assign(actor=0)
+    return table.reset_index(drop=True)
+
+
+def load_clips(folder: Path, table) -> list[np.ndarray]:
+    """Every clip of the table, decoded to 16 kHz mono float32."""
+    return [load_audio(Path(folder) / relative) for relative in table["path"]]
+
+
+def cached(name: str, table, build):
+    """``build()`` once, kept as ``CACHE/name-<hash of the file list>.npz``."""
+    key = hashlib.sha1("\n".join(table["path"]).encode()).hexdigest()[:10]
+    path = CACHE / f"{name}-{key}.npz"
+    if path.exists():
+        with np.load(path) as stored:
+            return {k: stored[k] for k in stored.files}
+    arrays = build()
+    CACHE.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **arrays)
+    log.info("cached %s", path)
+    return arrays
+
+
+# --- augmentation and features ------------------------------------------------------------
+
+N_DEEP_COPIES = 4   # augmented log-mel versions of each clip, drawn from one per epoch
+
+
+def augment(clip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Speed (pitch and tempo together, +-10%), gain (+-6 dB) and white noise at 10-30 dB SNR."""
+    from scipy.signal import resample_poly
+
+    speed = rng.uniform(0.9, 1.1)
+    clip = resample_poly(clip, 100, int(round(100 * speed))).astype(np.float32)
+    clip = clip * np.float32(10 ** (rng.uniform(-6, 6) / 20))
+    signal_power = np.mean(clip ** 2) + 1e-12
+    noise_power = signal_power / 10 ** (rng.uniform(10, 30) / 10)
+    return (clip + rng.normal(0, np.sqrt(noise_power), len(clip))).astype(np.float32)
+
+
+def make_classic_features(folder: Path, table, seed: int) -> dict:
+    """Classic descriptors of each clip, clean and once augmented: (N, 400) each."""
+    from emotion.speech_features import classic_features, trim_silence
+
+    rng = np.random.default_rng(seed)
+    clean, augmented = [], []
+    for number, clip in enumerate(load_clips(folder, table)):
+        speech = trim_silence(clip)
+        clean.append(classic_features(speech))
+        augmented.append(classic_features(augment(speech, rng)))
+        if number % 200 == 0:
+            log.info("classic features: %d/%d", number, len(table))
+    return {"clean": np.stack(clean), "augmented": np.stack(augmented)}
+
+
+def make_deep_features(folder: Path, table, seed: int) -> dict:
+    """Log-mel windows of each clip: clean and centred (N, 5, 25, 32), and
+    :data:`N_DEEP_COPIES` augmented copies at random positions (copies, N, 5, 25, 32)."""
+    from emotion.speech_features import SAMPLE_RATE, SEGMENT_SECONDS, fit_segment, mel_windows, trim_silence
+
+    rng = np.random.default_rng(seed + 1)
+    length = int(SEGMENT_SECONDS * SAMPLE_RATE)
+    clean, augmented = [], []
+    for clip in load_clips(folder, table):
+        speech = trim_silence(clip)
+        clean.append(mel_windows(fit_segment(speech)))
+        copies = []
+        for _ in range(N_DEEP_COPIES):
+            noisy = augment(speech, rng)
+            offset = int(rng.integers(0, abs(length - len(noisy)) + 1))
+            copies.append(mel_windows(fit_segment(noisy, offset)))
+        augmented.append(np.stack(copies))
+    return {"clean": np.stack(clean).astype(np.float16),
+            "augmented": np.stack(augmented, axis=1).astype(np.float16)}
+
+
+def make_pitch_features(folder: Path, table) -> dict:
+    """The 32 prosody numbers of :func:`emotion.speech_features.pitch_features` per clip."""
+    from emotion.speech_features import pitch_features
+
+    return {"clean": np.stack([pitch_features(clip) for clip in load_clips(folder, table)])}
