@@ -14,9 +14,20 @@ accesslog = "-"
 
 
 def post_worker_init(worker):
-    from emotion.personality import get_analyzer
+    """Load every model once in this worker, after the fork, so no request pays for it."""
+    import numpy as np
 
-    try:
-        get_analyzer().analyze("A short warm-up sentence so the model is built and traced.")
-    except Exception:  # a missing model must not stop the worker: pages still work, and say so
-        worker.log.exception("Could not load the personality model")
+    from emotion.face import get_face_analyzer
+    from emotion.personality import get_analyzer
+    from emotion.speech import get_speech_analyzer
+
+    warm_ups = {
+        "personality": lambda: get_analyzer().analyze("A short warm-up sentence for the model."),
+        "face": lambda: get_face_analyzer().model.predict(np.zeros((1, 48, 48), np.uint8)),
+        "speech": lambda: get_speech_analyzer().model,
+    }
+    for name, warm_up in warm_ups.items():
+        try:
+            warm_up()
+        except Exception:  # a missing model must not stop the worker: other pages still work
+            worker.log.exception("Could not load the %s model", name)

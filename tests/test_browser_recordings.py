@@ -1,0 +1,109 @@
+"""Video and audio answers in a real Chromium, with its fake camera and microphone fed from the
+labelled fixture clips: live overlay, recording, upload, background analysis, the report.
+
+Runs the real committed face and speech models behind a live server with its job thread.
+"""
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, make_live_server
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CLIP = FIXTURES / "av" / "happy_1.webm"
+
+
+@pytest.fixture(scope="module")
+def fake_devices(tmp_path_factory):
+    """The fixture clip as Chromium's fake camera (MJPEG, looped) and microphone (WAV)."""
+    folder = tmp_path_factory.mktemp("devices")
+    video, audio = folder / "camera.mjpeg", folder / "microphone.wav"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(CLIP), "-an", "-q:v", "5", str(video)], check=True)
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(CLIP), "-vn", "-ac", "1", "-ar", "48000", str(audio)],
+                   check=True)
+    return video, audio
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory):
+    yield from make_live_server(tmp_path_factory.mktemp("live_rec"), jobs=True)
+
+
+@pytest.fixture(scope="module")
+def browser(fake_devices):
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    video, audio = fake_devices
+    args = CHROMIUM_ARGS + ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
+                            f"--use-file-for-fake-video-capture={video}",
+                            f"--use-file-for-fake-audio-capture={audio}"]
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
+        yield browser
+        browser.close()
+
+
+def signed_in_page(browser, live_server, email):
+    context = browser.new_context(permissions=["camera", "microphone"])
+    page = context.new_page()
+    page.set_default_timeout(90_000)  # the first frame and the first job load the models
+    page.goto(live_server + "/auth/signup")
+    page.fill("#display_name", "Camera Person")
+    page.fill("#email", email)
+    page.fill("#password", "a good password")
+    page.fill("#confirm", "a good password")
+    page.click("#submit")
+    return page
+
+
+def keep_screenshot(page, name):
+    """POISE_SCREENSHOTS=folder keeps full-page screenshots, for a person to look at."""
+    if os.environ.get("POISE_SCREENSHOTS"):
+        page.screenshot(path=str(Path(os.environ["POISE_SCREENSHOTS"]) / f"{name}.png"), full_page=True)
+
+
+def record_and_send(page, seconds=3.5):
+    page.wait_for_selector("#start:not([disabled])")
+    page.click("#start")
+    page.wait_for_timeout(int(seconds * 1000))
+    page.click("#stop")
+    page.wait_for_selector("#send:not([disabled])")
+    page.click("#send")
+    page.wait_for_url("**/attempts/*/report", timeout=180_000)
+
+
+def test_video_answer_with_live_overlay_and_report(browser, live_server):
+    page = signed_in_page(browser, live_server, "video@example.com")
+    page.goto(live_server + "/record/video/1")
+    # The live overlay found and drew a face from the fake camera.
+    page.wait_for_function("document.getElementById('overlay').dataset.faces >= 1")
+    keep_screenshot(page, "video_recording")
+    record_and_send(page)
+    page.wait_for_selector("#face-chart .main-svg")
+    keep_screenshot(page, "video_report")
+    assert page.locator(".heatmap img").count() == 1
+    face_rows = page.locator("#face table.compare").first.locator("tbody tr")
+    assert face_rows.count() == 7
+    assert "happy" in page.inner_text("#face")
+    assert page.locator("#replay-video").count() == 1
+    # Clicking the chart seeks the replay.
+    box = page.locator("#face-chart .nsewdrag").first.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
+    assert "estimates" in page.inner_text("main")
+
+
+def test_audio_answer_with_level_meter_and_report(browser, live_server):
+    page = signed_in_page(browser, live_server, "audio@example.com")
+    page.goto(live_server + "/record/audio/2")
+    page.wait_for_function("document.getElementById('level').value > 0")
+    record_and_send(page)
+    page.wait_for_selector("#voice-chart .main-svg")
+    keep_screenshot(page, "audio_report")
+    delivery = page.inner_text("#delivery")
+    assert "Speaking rate" in delivery and "syllables/s" in delivery
+    page.goto(live_server + "/history")
+    page.wait_for_selector("#trend-audio .main-svg")
+    keep_screenshot(page, "history")

@@ -1,0 +1,69 @@
+"""The real job handlers, with the real committed face and speech models, on labelled clips."""
+import pytest
+
+from interview.extensions import db
+from interview.models import Attempt
+from tests.conftest import FIXTURES
+from tests.test_recordings import upload
+
+pytestmark = pytest.mark.slow
+
+
+def run_real_jobs(app):
+    from interview.recordings.analysis import HANDLERS
+
+    with app.app_context():
+        from interview.jobs import JobWorker, claim_next_attempt
+
+        worker = JobWorker(app, HANDLERS)
+        while (attempt_id := claim_next_attempt()) is not None:
+            worker.run_one(attempt_id)
+
+
+def test_video_job_reads_face_and_voice(client, auth, app):
+    auth.signup_and_login()
+    attempt_id = upload(client, path=FIXTURES / "av" / "happy_2.mp4", name="a.mp4").json["id"]
+    run_real_jobs(app)
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.status == "complete", attempt.error_message
+        names = {score.name: score.value for score in attempt.scores}
+        face = {name[5:]: value for name, value in names.items() if name.startswith("face_") and name != "face_share"}
+        assert len(face) == 7 and abs(sum(face.values()) - 100) < 0.5
+        assert max(face, key=face.get) == "happy"
+        assert names["face_share"] > 50
+        assert sum(1 for name in names if name.startswith("voice_")) == 7
+        assert 0 < names["speaking_rate_syllables_per_second"] < 10
+        assert attempt.details["heatmap_png"]
+    report = client.get(f"/attempts/{attempt_id}/report")
+    assert report.status_code == 200
+    assert b"face-chart" in report.data and b"voice-chart" in report.data
+
+
+def test_audio_job_reads_voice_and_delivery(client, auth, app):
+    auth.signup_and_login()
+    attempt_id = upload(client, path=FIXTURES / "audio" / "03-01-05-02-02-01-16.wav", modality="audio",
+                        name="a.wav").json["id"]
+    run_real_jobs(app)
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.status == "complete", attempt.error_message
+        assert "voice" in attempt.details and "face" not in attempt.details
+    report = client.get(f"/attempts/{attempt_id}/report").data
+    assert b"Speaking rate" in report and b"Vocal emotion" in report
+
+
+def test_a_silent_video_still_gets_its_face_report(client, auth, app, tmp_path):
+    import subprocess
+
+    silent = tmp_path / "silent.webm"
+    subprocess.run(["ffmpeg", "-v", "error", "-i", str(FIXTURES / "av" / "happy_1.webm"), "-an",
+                    "-c:v", "copy", str(silent)], check=True)
+    auth.signup_and_login()
+    attempt_id = upload(client, path=silent).json["id"]
+    run_real_jobs(app)
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.status == "complete", attempt.error_message
+        assert "voice" not in attempt.details
+    assert b"No speech was found" in client.get(f"/attempts/{attempt_id}/report").data
