@@ -5,14 +5,24 @@
   const layout = (title) => ({
     title: { text: title, font: { size: 14 } }, height: 300, margin: { t: 40, r: 10, b: 40, l: 50 },
     xaxis: { title: "seconds" }, yaxis: { title: "probability", range: [0, 1] }, legend: { orientation: "h" },
+    hovermode: "x",  // a click anywhere above a moment picks it, not only on a line
   });
 
+  // Any click over the plotting area seeks to the time under the pointer, even where a
+  // chart has no data (no face in view), which Plotly's own click event would ignore.
   function seekOnClick(element) {
     if (!player) return;
-    element.on("plotly_click", (event) => {
-      player.currentTime = event.points[0].x;
+    // Capture phase: Plotly's drag layer handles (and stops) the pointer events itself.
+    element.addEventListener("mousedown", (event) => {
+      const area = element.querySelector(".nsewdrag");
+      if (!area) return;
+      const box = area.getBoundingClientRect();
+      if (event.clientX < box.left || event.clientX > box.right || event.clientY < box.top || event.clientY > box.bottom) return;
+      const seconds = element._fullLayout.xaxis.p2c(event.clientX - box.left);
+      if (!Number.isFinite(seconds)) return;
+      player.currentTime = Math.max(0, seconds);
       player.play().catch(() => {});
-    });
+    }, true);
   }
 
   function stacked(elementId, times, series, title) {

@@ -90,8 +90,10 @@ def test_video_answer_with_live_overlay_and_report(browser, live_server):
     assert "happy" in page.inner_text("#face")
     assert page.locator("#replay-video").count() == 1
     # Clicking the chart seeks the replay.
+    page.locator("#face-chart").scroll_into_view_if_needed()
     box = page.locator("#face-chart .nsewdrag").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
+    page.wait_for_function("document.getElementById('replay-video').currentTime > 1.0", timeout=10_000)
     assert "estimates" in page.inner_text("main")
 
 

@@ -180,3 +180,20 @@ def test_emotion_features_can_be_switched_off(client, auth, app):
 def test_plotly_is_served_from_its_package(client):
     response = client.get("/vendor/plotly.min.js")
     assert response.status_code == 200 and b"plotly" in response.data[:2000].lower()
+
+
+def test_a_damaged_webm_is_refused(client, auth, app):
+    auth.signup_and_login()
+    damaged = HAPPY_WEBM.read_bytes()[:64] + bytes(5000)  # a real header, then nothing usable
+    response = upload(client, data=damaged)
+    assert response.status_code == 422 and "damaged" in response.json["error"]
+    assert not list(Path(app.config["RECORDINGS_DIR"]).rglob("*.webm"))
+
+
+def test_a_stored_webm_has_a_duration_for_seeking(client, auth, app):
+    from interview.recordings.services import media_duration
+
+    auth.signup_and_login()
+    upload(client)
+    stored = next(Path(app.config["RECORDINGS_DIR"]).rglob("*.webm"))
+    assert 3.0 < media_duration(stored) < 5.0

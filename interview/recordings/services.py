@@ -48,6 +48,8 @@ def accept_recording(user: User, question: Question, modality: str, upload) -> A
     try:
         if modality == Modality.VIDEO and not kind.has_video:
             raise UnreadableMedia("A video answer needs a video recording (webm or mp4).")
+        if kind.extension == "webm":
+            add_seek_index(store.path(relative))
         check_duration(media_duration(store.path(relative)), question.time_limit_seconds)
     except UnreadableMedia:
         store.delete(relative)
@@ -60,6 +62,24 @@ def accept_recording(user: User, question: Question, modality: str, upload) -> A
     if jobs is not None:
         jobs.notify()
     return attempt
+
+
+def add_seek_index(path) -> None:
+    """Rewrite a browser's webm with a duration and cues (no re-encoding).
+
+    MediaRecorder streams webm without either, so players cannot seek in it: the report's
+    click-to-jump would not work. A file ffmpeg cannot remux is not a usable recording.
+    """
+    remuxed = path.with_suffix(".remux.webm")
+    try:
+        done = subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(path), "-c", "copy", str(remuxed)],
+                              capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        done = None
+    if done is None or done.returncode != 0 or not remuxed.exists():
+        remuxed.unlink(missing_ok=True)
+        raise UnreadableMedia("This recording is damaged and could not be read. Record again.")
+    remuxed.replace(path)
 
 
 def check_duration(seconds: float | None, limit_seconds: int) -> None:
