@@ -57,7 +57,7 @@ def test_upload_queues_a_job_then_the_report_is_there(client, auth, app):
     run_jobs(app)
     assert client.get(body["status_url"]).json == {"id": body["id"], "status": "complete", "progress": 100, "error": None}
     recording = client.get(f"/attempts/{body['id']}/recording")
-    assert recording.status_code == 200 and recording.data == HAPPY_WEBM.read_bytes()
+    assert recording.status_code == 200 and recording.data[:4] == b"\x1a\x45\xdf\xa3"  # a webm (remuxed)
     assert recording.mimetype == "video/webm"
 
 
