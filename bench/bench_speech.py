@@ -14,19 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+from bench.timing import timed_ms
 from emotion.audio import SAMPLE_RATE, load_audio
 from emotion.delivery import contours, measure_delivery
 from emotion.speech import analyze_audio_file, get_speech_analyzer
 from tests.conftest import FIXTURES
-
-
-def timed_ms(function, runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
 
 
 def report(name: str, times: list[float], seconds: float) -> None:
