@@ -4,6 +4,11 @@
   if (!meter) return;
   document.addEventListener("poise:stream", (event) => {
     const context = new AudioContext();
+    // Browsers start an AudioContext suspended until the person interacts with the page.
+    const resume = () => context.resume().catch(() => {});
+    resume();
+    document.addEventListener("pointerdown", resume, { once: true });
+    document.addEventListener("keydown", resume, { once: true });
     const analyser = context.createAnalyser();
     analyser.fftSize = 1024;
     context.createMediaStreamSource(event.detail).connect(analyser);
