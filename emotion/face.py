@@ -3,9 +3,11 @@
 ``prepare_faces`` is the one pixel preparation shared by training and serving. The analyzer
 loads its network lazily, once per process (see :mod:`emotion.registry`).
 """
+import json
 import logging
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -130,6 +132,15 @@ class FaceAnalyzer:
                 if self._model is None:
                     self._model = FaceEmotionModel(self._model_file)
         return self._model
+
+    @cached_property
+    def model_accuracy(self) -> float | None:
+        """The shipped model's validation accuracy (flip-averaged), from its metrics.json."""
+        try:
+            metrics = json.loads((Path(self._model_file).parent / "metrics.json").read_text())
+            return float(metrics["flip_average"]["accuracy"])
+        except (OSError, KeyError, ValueError, TypeError):
+            return None
 
     def analyze_image(self, image) -> ImageAnalysis:
         """Faces with boxes and probabilities; an image with no face gives an empty list."""

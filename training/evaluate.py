@@ -18,6 +18,7 @@ from typing import Callable
 import numpy as np
 
 from emotion.base import TRAIT_CODES
+from emotion.errors import AnalysisError
 
 
 def evaluate_personality(path: Path) -> dict:
@@ -69,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         result = TASKS[args.task](args.path)
-    except (OSError, ValueError, KeyError, UnicodeDecodeError) as error:
+    except (OSError, ValueError, KeyError, UnicodeDecodeError, AnalysisError) as error:
         print(f"error: cannot evaluate {args.task} on {args.path}: {error}", file=sys.stderr)
         return 2
     print(json.dumps(result))

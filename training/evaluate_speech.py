@@ -18,7 +18,6 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion.errors import AnalysisError
 from emotion.speech_types import SPEECH_CLASSES
 
 # Sentences with a hand-counted number of syllables, synthesised by espeak-ng at set rates.
@@ -114,16 +113,11 @@ def main(argv: list[str] | None = None) -> int:
         first, last = (int(part) for part in args.actors.split("-"))
         print(json.dumps(rate_check(range(first, last + 1))))
         return 0
-    if args.folder is None or not args.folder.is_dir():
-        print(f"error: {args.folder} is not a folder", file=sys.stderr)
-        return 2
-    try:
-        result = evaluate_speech(args.folder)
-    except (OSError, ValueError, AnalysisError) as error:
-        print(f"error: cannot evaluate speech on {args.folder}: {error}", file=sys.stderr)
-        return 2
-    print(json.dumps(result))
-    return 0
+    if args.folder is None:
+        parser.error("give a folder, or --rate-check")
+    from training.evaluate import main as evaluate_main  # one place checks paths and errors
+
+    return evaluate_main(["speech", str(args.folder)])
 
 
 if __name__ == "__main__":

@@ -26,9 +26,9 @@ def analyze_video_attempt(attempt: Attempt, progress) -> None:
     details = {
         "face": dataclasses.asdict(faces),
         "heatmap_png": base64.b64encode(heatmap).decode("ascii"),
-        "face_model_accuracy": face_model_accuracy(),
+        "face_model_accuracy": analyzer.model_accuracy,
     }
-    scores = [score("face_" + name, value * 100, face_model_accuracy())
+    scores = [score("face_" + name, value * 100, analyzer.model_accuracy)
               for name, value in faces.summary.mean_probabilities.items()]
     scores.append(score("face_share", faces.summary.face_share * 100, None))
     progress(70)
@@ -81,16 +81,6 @@ def voice_scores(voice: dict) -> list[Score]:
                if delivery.get(name) is not None]
     return scores
 
-
-def face_model_accuracy() -> float | None:
-    import json
-
-    from emotion.face import MODEL_FILE
-
-    metrics_file = MODEL_FILE.parent / "metrics.json"
-    if not metrics_file.exists():
-        return None
-    return json.loads(metrics_file.read_text())["flip_average"]["accuracy"]
 
 
 def score(name: str, value: float, confidence: float | None) -> Score:
