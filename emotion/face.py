@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -40,6 +41,13 @@ class DetectorSettings:
     min_neighbors: int = 5
     min_face_fraction: float = 0.15   # smallest face, as a share of the frame's shorter side
     margin: float = 0.1               # widen the box on each side to match FER2013's framing
+    # Video: look for the face again near where it was, in a window this much wider than the
+    # face on each side, scaled so the face is about track_face_side pixels: a fraction of a
+    # full-frame search. A full search runs when the face is lost and every full_search_every
+    # frames, so a closer face that walks in is still picked up.
+    track_window: float = 0.5
+    track_face_side: int = 64
+    full_search_every: int = 10
 
 
 class FaceDetector:
@@ -70,6 +78,29 @@ class FaceDetector:
                 minNeighbors=self.settings.min_neighbors, minSize=(min_side, min_side))
         boxes = [tuple(int(round(v / scale)) for v in box) for box in found]
         return sorted(boxes, key=lambda b: b[2] * b[3], reverse=True)
+
+    def detect_near(self, gray: np.ndarray, previous: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+        """The largest face of about the previous one's size in a window around it, or None."""
+        import cv2
+
+        x, y, w, h = previous
+        side = max(w, h)
+        pad = self.settings.track_window * side
+        left, top = max(0, int(x - pad)), max(0, int(y - pad))
+        right, bottom = min(gray.shape[1], int(x + w + pad)), min(gray.shape[0], int(y + h + pad))
+        scale = min(1.0, self.settings.track_face_side / side)
+        window = cv2.resize(gray[top:bottom, left:right], None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+        window = cv2.equalizeHist(window)
+        smallest, largest = int(side * scale * 0.7), int(side * scale * 1.45) + 1
+        with self._lock:
+            found = self._cascade.detectMultiScale(
+                window, scaleFactor=self.settings.scale_factor, minNeighbors=self.settings.min_neighbors,
+                minSize=(smallest, smallest), maxSize=(largest, largest))
+        if len(found) == 0:
+            return None
+        bx, by, bw, bh = max(found, key=lambda b: b[2] * b[3])
+        return (int(round(bx / scale)) + left, int(round(by / scale)) + top,
+                int(round(bw / scale)), int(round(bh / scale)))
 
     def crop(self, gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
         """A 48x48 square face around ``box``, widened by the margin, edges padded."""
@@ -166,6 +197,23 @@ class FaceAnalyzer:
             boxes = self.detector.detect(gray)
             crops.append(self.detector.crop(gray, boxes[0]) if boxes else None)
         return crops
+
+    def track_largest_faces(self, frames: Iterable[np.ndarray]) -> Iterator[np.ndarray | None]:
+        """For consecutive video frames: the main face of each as a 48x48 crop, or None.
+
+        Searches near the last face first (see DetectorSettings.track_window), the whole frame
+        when that fails and every few frames.
+        """
+        previous = None
+        for index, gray in enumerate(frames):
+            box = None
+            if previous is not None and index % self.detector.settings.full_search_every:
+                box = self.detector.detect_near(gray, previous)
+            if box is None:
+                boxes = self.detector.detect(gray)
+                box = boxes[0] if boxes else None
+            previous = box
+            yield None if box is None else self.detector.crop(gray, box)
 
     def heatmap(self, face48: np.ndarray) -> np.ndarray:
         """Grad-CAM of the predicted class for one 48x48 face: (48, 48) floats in [0, 1]."""

@@ -22,10 +22,14 @@ def analyze_video_keeping_strongest_face(analyzer, path, frames_per_second: floa
     heat map can be drawn for it without decoding the video a second time."""
     from emotion.face import FACE_CLASSES
 
-    times, crops = [], []
-    for seconds, gray in sample_video_frames(path, frames_per_second):
-        times.append(seconds)
-        crops.extend(analyzer.largest_faces([gray]))
+    times = []
+
+    def frames():
+        for seconds, gray in sample_video_frames(path, frames_per_second):
+            times.append(seconds)
+            yield gray
+
+    crops = list(analyzer.track_largest_faces(frames()))
     found = [i for i, crop in enumerate(crops) if crop is not None]
     if not found:
         raise NoFaceFound(

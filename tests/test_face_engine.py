@@ -35,6 +35,24 @@ def frame_with_a_face(path, analyzer):
         capture.release()
 
 
+def test_tracking_finds_the_face_where_a_full_search_does(analyzer):
+    from emotion.media import sample_video_frames
+
+    frames = [gray for _, gray in sample_video_frames(FIXTURES / "video" / "woman2.mp4", 5)]
+    searched = [analyzer.detector.detect(gray) for gray in frames]
+    boxes = []
+    for index, gray in enumerate(frames[1:], start=1):
+        previous = searched[index - 1][0]
+        boxes.append((analyzer.detector.detect_near(gray, previous), searched[index][0]))
+    found_near = [(near, full) for near, full in boxes if near is not None]
+    assert len(found_near) >= 0.9 * len(boxes)  # the rest fall back to a full search
+    for near, full in found_near:  # the same face: centres within a fifth of its width
+        assert abs((near[0] + near[2] / 2) - (full[0] + full[2] / 2)) < full[2] / 5
+        assert abs((near[1] + near[3] / 2) - (full[1] + full[3] / 2)) < full[3] / 5
+    tracked = list(analyzer.track_largest_faces(frames))
+    assert sum(crop is not None for crop in tracked) == sum(bool(found) for found in searched)
+
+
 def test_fer_fixture_faces_are_read_as_labelled(analyzer):
     import cv2
 
