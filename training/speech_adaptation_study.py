@@ -1,0 +1,96 @@
+"""How much would knowing the speaker help? A study for the speech model, not shipped.
+
+    .venv/bin/python -m training.speech_adaptation_study
+
+Same actor-grouped 5-fold CV as training.train_speech (actors 01-20). Compares the shipped
+speaker-independent setting with per-speaker normalisation: each actor's feature vectors are
+standardised by statistics of some of that actor's own clips (no labels of the held-out actors
+are used, but their unlabelled clips are), as a candidate's earlier answers could provide.
+Also tries 194 extra spectral descriptors (log-mel band statistics, MFCC 0-19, spectral
+contrast). Prints one table row per setting; figures are in models/speech/MODEL_CARD.md.
+"""
+import logging
+
+import numpy as np
+
+from training import speech_data
+from training.train_speech import SEED, TRAIN_ACTORS, actor_folds, make_classic_features, make_pitch_features
+
+log = logging.getLogger(__name__)
+
+
+def extra_descriptors(clip: np.ndarray, sample_rate: int = 16000) -> np.ndarray:
+    """Log-mel band means/stds/ranges (level-free), MFCC 0-19 means/stds, delta stds, contrast."""
+    import librosa
+
+    emphasised = np.append(clip[0], clip[1:] - 0.97 * clip[:-1])
+    power = np.abs(librosa.stft(emphasised, n_fft=512, hop_length=160, win_length=400, window="hamming")) ** 2
+    log_mel = librosa.power_to_db(librosa.feature.melspectrogram(S=power, sr=sample_rate, n_mels=40) + 1e-10)
+    mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=20)
+    contrast = librosa.feature.spectral_contrast(S=np.sqrt(power), sr=sample_rate, n_fft=512)
+    relative = log_mel - log_mel.max()
+    return np.concatenate([
+        relative.mean(1), relative.std(1), np.percentile(relative, 90, axis=1) - np.percentile(relative, 10, axis=1),
+        mfcc.mean(1), mfcc.std(1), librosa.feature.delta(mfcc).std(1), contrast.mean(1), contrast.std(1),
+    ]).astype(np.float32)
+
+
+def make_extra_features(folder, table) -> dict:
+    from emotion.speech_features import trim_silence
+
+    return {"clean": np.stack([extra_descriptors(trim_silence(clip)) for clip in speech_data.load_clips(folder, table)])}
+
+
+def normalised_by_speaker(X: np.ndarray, actors: np.ndarray, baseline_rows) -> np.ndarray:
+    """Each actor's rows standardised by the mean/std of the rows ``baseline_rows(rows)`` picks."""
+    out = np.empty_like(X)
+    for actor in np.unique(actors):
+        rows = np.flatnonzero(actors == actor)
+        base = X[baseline_rows(rows)]
+        out[rows] = (X[rows] - base.mean(0)) / (base.std(0) + 1e-6)
+    return out
+
+
+def actor_cv(X: np.ndarray, y: np.ndarray, folds, C: float = 3.0) -> tuple[float, float]:
+    from sklearn.metrics import f1_score
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+    from sklearn.svm import SVC
+
+    predicted = np.zeros(len(y), int)
+    for train, test in folds:
+        model = make_pipeline(StandardScaler(), SVC(C=C, gamma="scale", class_weight="balanced", random_state=SEED))
+        predicted[test] = model.fit(X[train], y[train]).predict(X[test])
+    return float(np.mean(predicted == y)), float(f1_score(y, predicted, average="macro"))
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    folder = speech_data.speech_dir()
+    table = speech_data.load_labels(folder)
+    table = table[table["actor"].isin(TRAIN_ACTORS)].reset_index(drop=True)
+    classic = speech_data.cached("classic", table, lambda: make_classic_features(folder, table, SEED))["clean"]
+    pitch = speech_data.cached("pitch", table, lambda: make_pitch_features(folder, table))["clean"]
+    extra = speech_data.cached("extra", table, lambda: make_extra_features(folder, table))["clean"]
+    y, actors, folds = table["label"].to_numpy(), table["actor"].to_numpy(), actor_folds(table)
+    rng = np.random.default_rng(SEED)
+    shipped, extended = np.hstack([classic, pitch]), np.hstack([classic, pitch, extra])
+    settings = {
+        "speaker-independent, shipped features (432)": shipped,
+        "speaker-independent, + extra descriptors (626)": extended,
+        "normalised by all 60 clips of the speaker (432)": normalised_by_speaker(shipped, actors, lambda r: r),
+        "normalised by all 60 clips of the speaker (626)": normalised_by_speaker(extended, actors, lambda r: r),
+        "normalised by the speaker's 12 neutral/calm clips (626)":
+            normalised_by_speaker(extended, actors, lambda r: r[y[r] == 0]),
+    }
+    for k in (5, 10, 20):
+        settings[f"normalised by {k} random clips of the speaker (626)"] = normalised_by_speaker(
+            extended, actors, lambda r, k=k: rng.choice(r, k, replace=False))
+    print("| setting (SVM RBF C=3, actor-grouped 5-fold CV, n=1200) | accuracy | macro-F1 |\n|---|---|---|")
+    for name, X in settings.items():
+        accuracy, macro_f1 = actor_cv(X, y, folds)
+        print(f"| {name} | {accuracy:.3f} | {macro_f1:.3f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
