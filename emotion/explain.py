@@ -3,10 +3,15 @@ import numpy as np
 
 
 def last_conv_layer(model):
-    """The last layer with a spatial (4-D) output: Grad-CAM's usual choice."""
+    """The last layer with a spatial (4-D) output before pooling: Grad-CAM's usual choice
+    (a pooled 3x3 map would be too coarse to show which part of the face mattered)."""
+    import keras
+
+    skipped = (keras.layers.MaxPooling2D, keras.layers.AveragePooling2D, keras.layers.Dropout)
     for layer in reversed(model.layers):
-        shape = getattr(layer, "output", None)
-        if shape is not None and len(layer.output.shape) == 4:
+        if isinstance(layer, skipped):
+            continue
+        if getattr(layer, "output", None) is not None and len(layer.output.shape) == 4:
             return layer
     raise ValueError("the model has no convolutional layer")
 

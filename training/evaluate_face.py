@@ -11,7 +11,7 @@ import numpy as np
 
 from emotion.face import FACE_CLASSES, FaceEmotionModel
 
-BATCH_SIZE = 256
+BATCH_SIZE = 64  # faces per call; the served test-time views multiply this by 10
 
 
 def load_faces(path: Path) -> tuple[np.ndarray, np.ndarray]:

@@ -6,7 +6,8 @@ Same actor-grouped 5-fold CV as training.train_speech (actors 01-20). Compares t
 speaker-independent setting with per-speaker normalisation: each actor's feature vectors are
 standardised by statistics of some of that actor's own clips (no labels of the held-out actors
 are used, but their unlabelled clips are), as a candidate's earlier answers could provide.
-Also tries 194 extra spectral descriptors (log-mel band statistics, MFCC 0-19, spectral
+The feature cache (training/runs/speech/extra-*.npz) is keyed by the file list only: delete
+it after changing extra_descriptors. Also tries 194 extra spectral descriptors (log-mel band statistics, MFCC 0-19, spectral
 contrast). Prints one table row per setting; figures are in models/speech/MODEL_CARD.md.
 """
 import logging
@@ -17,6 +18,7 @@ from training import speech_data
 from training.train_speech import SEED, TRAIN_ACTORS, actor_folds, make_classic_features, make_pitch_features
 
 log = logging.getLogger(__name__)
+DRAWS = 5
 
 
 def extra_descriptors(clip: np.ndarray, sample_rate: int = 16000) -> np.ndarray:
@@ -41,13 +43,16 @@ def make_extra_features(folder, table) -> dict:
     return {"clean": np.stack([extra_descriptors(trim_silence(clip)) for clip in speech_data.load_clips(folder, table)])}
 
 
-def normalised_by_speaker(X: np.ndarray, actors: np.ndarray, baseline_rows) -> np.ndarray:
-    """Each actor's rows standardised by the mean/std of the rows ``baseline_rows(rows)`` picks."""
+def normalised_by_speaker(X: np.ndarray, actors: np.ndarray, baseline_rows, scale: bool = True) -> np.ndarray:
+    """Each actor's rows centred on the mean of the rows ``baseline_rows(rows)`` picks, and
+    divided by their standard deviation when ``scale`` (unreliable from a few clips)."""
     out = np.empty_like(X)
     for actor in np.unique(actors):
         rows = np.flatnonzero(actors == actor)
         base = X[baseline_rows(rows)]
-        out[rows] = (X[rows] - base.mean(0)) / (base.std(0) + 1e-6)
+        out[rows] = X[rows] - base.mean(0)
+        if scale:
+            out[rows] /= base.std(0) + 1e-6
     return out
 
 
@@ -73,22 +78,28 @@ def main() -> None:
     pitch = speech_data.cached("pitch", table, lambda: make_pitch_features(folder, table))["clean"]
     extra = speech_data.cached("extra", table, lambda: make_extra_features(folder, table))["clean"]
     y, actors, folds = table["label"].to_numpy(), table["actor"].to_numpy(), actor_folds(table)
-    rng = np.random.default_rng(SEED)
     shipped, extended = np.hstack([classic, pitch]), np.hstack([classic, pitch, extra])
     settings = {
-        "speaker-independent, shipped features (432)": shipped,
-        "speaker-independent, + extra descriptors (626)": extended,
-        "normalised by all 60 clips of the speaker (432)": normalised_by_speaker(shipped, actors, lambda r: r),
-        "normalised by all 60 clips of the speaker (626)": normalised_by_speaker(extended, actors, lambda r: r),
-        "normalised by the speaker's 12 neutral/calm clips (626)":
-            normalised_by_speaker(extended, actors, lambda r: r[y[r] == 0]),
+        "speaker-independent, shipped features (432)": [shipped],
+        "speaker-independent, + extra descriptors (626)": [extended],
+        "standardised by all 60 clips of the speaker (432)": [normalised_by_speaker(shipped, actors, lambda r: r)],
+        "standardised by all 60 clips of the speaker (626)": [normalised_by_speaker(extended, actors, lambda r: r)],
+        "centred on all 60 clips of the speaker (626)": [normalised_by_speaker(extended, actors, lambda r: r, False)],
+        # Picking the neutral clips uses labels: it asks "what if the baseline were calm speech?"
+        "standardised by the speaker's 12 neutral/calm clips (626)":
+            [normalised_by_speaker(extended, actors, lambda r: r[y[r] == 0])],
+        "centred on the speaker's 12 neutral/calm clips (626)":
+            [normalised_by_speaker(extended, actors, lambda r: r[y[r] == 0], False)],
     }
-    for k in (5, 10, 20):
-        settings[f"normalised by {k} random clips of the speaker (626)"] = normalised_by_speaker(
-            extended, actors, lambda r, k=k: rng.choice(r, k, replace=False))
+    for k in (5, 10, 20):  # mean of DRAWS random draws of k clips per speaker
+        for scale in (True, False):
+            rng = np.random.default_rng(SEED)
+            settings[f"{'standardised by' if scale else 'centred on'} {k} random clips of the speaker (626), "
+                     f"{DRAWS} draws"] = [normalised_by_speaker(extended, actors, lambda r: rng.choice(r, k, replace=False),
+                                                                scale) for _ in range(DRAWS)]
     print("| setting (SVM RBF C=3, actor-grouped 5-fold CV, n=1200) | accuracy | macro-F1 |\n|---|---|---|")
-    for name, X in settings.items():
-        accuracy, macro_f1 = actor_cv(X, y, folds)
+    for name, versions in settings.items():
+        accuracy, macro_f1 = np.mean([actor_cv(X, y, folds) for X in versions], axis=0)
         print(f"| {name} | {accuracy:.3f} | {macro_f1:.3f} |", flush=True)
 
 

@@ -3,12 +3,14 @@
     .venv/bin/python -m training.train_face --run vgg48_cw --arch vgg --width 48 --epochs 60
     .venv/bin/python -m training.train_face --run vgg48_nocw --arch vgg --width 48 --epochs 60 --no-class-weights
 
-Resumable: every epoch writes a checkpoint (model, optimizer and augmentation state) under
-training/runs/face/NAME/; running the same command again continues from the last finished
-epoch. The learning-rate schedule is a function of the epoch, so a resumed run follows the
-same schedule. `--time-budget MIN` fixes the planned epochs after the first one from its
-duration (stored in the run's state, so a resume keeps it). Ship the best epoch with
-`python -m training.face_report --run NAME`.
+Resumable: every epoch writes a checkpoint (model and optimizer state) under
+training/runs/face/NAME/; running `--run NAME` again continues from the last finished epoch
+with the run's own settings (state.json). The learning-rate schedule is a function of the
+epoch, so a resumed run follows the same schedule. `--time-budget MIN` shortens the planned
+epochs (never below 5) so that they end within MIN minutes of this invocation, judged from
+the last epochs' durations; the plan is kept in the run's state. Ship the best epoch with
+`python -m training.face_report --run NAME`. `--init-from models/face/model.keras --run NEW`
+starts another learning-rate cycle from the shipped weights (no optimizer state is kept in git).
 
 Backend-agnostic Keras (numpy in, augmentation as layers): the same script trains with
 TensorFlow on a CPU and with KERAS_BACKEND=torch on a GPU machine that has PyTorch only;
@@ -165,7 +167,7 @@ def flip_averaged_accuracy(network, faces: np.ndarray, labels: np.ndarray) -> fl
     return float((probabilities.argmax(1) == labels).mean())
 
 
-def parse_args():
+def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run", default="vgg48_cw")
     parser.add_argument("--arch", choices=sorted(ARCHITECTURES), default="vgg")
@@ -179,7 +181,99 @@ def parse_args():
                         help="minutes: plan as many epochs (at most --epochs) as fit, from the first epoch's time")
     parser.add_argument("--stop-after", type=float, default=0, help="stop after this many minutes (0: never); resume later")
     parser.add_argument("--runs-dir", type=Path, default=RUNS)
-    return parser.parse_args()
+    parser.add_argument("--init-from", type=Path,
+                        help="start a new run from these network weights (e.g. models/face/model.keras) instead "
+                             "of random ones: another learning-rate cycle for a model trained in an earlier session")
+    return parser.parse_args(argv)
+
+
+DEFAULTS = vars(parse_args([]))
+
+
+# Settings a resumed run must keep: they shape the optimiser, the loss and the schedule.
+RUN_SETTINGS = ("arch", "width", "optimizer", "epochs", "batch_size", "no_class_weights", "seed", "init_from")
+
+
+def new_state(args) -> dict:
+    import keras
+
+    settings = {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items() if k in RUN_SETTINGS}
+    return {"epoch": 0, "history": [], "best": 0.0, "seconds": 0.0, "planned_epochs": args.epochs,
+            "settings": {**settings, "backend": keras.backend.backend()}}
+
+
+def resumed_settings(args, state: dict):
+    """The run's own settings on a resume; a differing command-line value is an error."""
+    if "planned_epochs" not in state or "settings" not in state:
+        raise SystemExit(f"{args.run} was written by an older train_face; start a new --run "
+                         "(or --init-from its best.keras)")
+    for key in RUN_SETTINGS:
+        given = str(getattr(args, key)) if isinstance(getattr(args, key), Path) else getattr(args, key)
+        if key in state["settings"] and given != state["settings"][key] and given != DEFAULTS.get(key):
+            raise SystemExit(f"--{key.replace('_', '-')} {given} differs from run {args.run}'s "
+                             f"{state['settings'][key]}; resume without it or start a new --run")
+    return argparse.Namespace(**{**vars(args), **{k: v for k, v in state["settings"].items() if k in RUN_SETTINGS}})
+
+
+def save_atomically(save, path: Path) -> None:
+    """Write through a temporary file so a kill mid-save never leaves a truncated file."""
+    temporary = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    save(temporary)
+    os.replace(temporary, path)
+
+
+def replan(state: dict, args, started: float) -> None:
+    """With --time-budget: fit the remaining epochs into what is left of it (never grows the plan)."""
+    if not args.time_budget:
+        return
+    recent = [h["seconds"] for h in state["history"][-3:]]
+    left = args.time_budget * 60 - (time.time() - started)
+    fitting = state["epoch"] + max(0, int(left / (1.05 * float(np.mean(recent)))))
+    planned = max(WARMUP_EPOCHS + 3, min(state["planned_epochs"], fitting))
+    if planned != state["planned_epochs"]:
+        log.info("planning %d epochs for a %.1f-minute budget", planned, args.time_budget)
+        state["planned_epochs"] = planned
+
+
+def build_or_resume(args, state: dict, checkpoint: Path):
+    import keras
+
+    if checkpoint.exists():
+        model = keras.models.load_model(checkpoint)
+        if model.name != "train_fer":
+            raise SystemExit(f"{checkpoint} is not a train_face checkpoint of this version; start a new --run")
+        log.info("resuming after epoch %d (best val acc %.4f)", state["epoch"], state["best"])
+        return model
+    if args.init_from:
+        network = keras.models.load_model(args.init_from, compile=False)
+        state["settings"]["network"] = network.name
+        log.info("starting from the weights in %s (%s)", args.init_from, network.name)
+    else:
+        network = ARCHITECTURES[args.arch](args.width)
+    return training_model(network, args.seed, args.optimizer, PEAK_LEARNING_RATE[args.optimizer])
+
+
+def train_one_epoch(model, state: dict, data: dict, args) -> dict:
+    network = model.layers[-1]  # the wrapper's last layer is the bare network (what ships)
+    epoch = state["epoch"]
+    rate = learning_rate(epoch, state["planned_epochs"], PEAK_LEARNING_RATE[args.optimizer])
+    model.optimizer.learning_rate.assign(rate)
+    started = time.time()
+    fit = model.fit(data["x"], data["y"], sample_weight=data["sample_weight"], batch_size=args.batch_size,
+                    epochs=1, shuffle=True, verbose=0)
+    val_acc = flip_averaged_accuracy(network, data["x_val"], data["y_val"])
+    return {"epoch": epoch + 1, "loss": float(fit.history["loss"][-1]), "train_acc": float(fit.history["accuracy"][-1]),
+            "val_acc": val_acc, "lr": rate, "seconds": round(time.time() - started, 1)}
+
+
+def training_data(args) -> dict:
+    x_train, y_train = load_split("Training")
+    x_val, y_val = load_split("PublicTest")
+    weights = None if args.no_class_weights else class_weights(y_train)
+    log.info("train %d, val %d, class weights %s", len(y_train), len(y_val), weights)
+    return {"x": prepare_faces(x_train), "y": np.eye(len(FACE_CLASSES), dtype=np.float32)[y_train],
+            "sample_weight": np.array([weights[int(label)] for label in y_train], np.float32) if weights else None,
+            "x_val": prepare_faces(x_val), "y_val": y_val}
 
 
 def main() -> None:
@@ -188,55 +282,34 @@ def main() -> None:
 
     import keras
 
-    keras.utils.set_random_seed(args.seed)
     run_dir = args.runs_dir / args.run
     run_dir.mkdir(parents=True, exist_ok=True)
-    x_train, y_train = load_split("Training")
-    x_val, y_val = load_split("PublicTest")
-    weights = None if args.no_class_weights else class_weights(y_train)
-    log.info("train %d, val %d, backend %s, class weights %s", len(y_train), len(y_val), keras.backend.backend(), weights)
-
     state_file, checkpoint = run_dir / "state.json", run_dir / "last.keras"
-    state = json.loads(state_file.read_text()) if state_file.exists() else {
-        "epoch": 0, "history": [], "best": 0.0, "seconds": 0.0, "planned_epochs": args.epochs,
-        "settings": {k: v for k, v in vars(args).items() if k not in ("runs_dir", "stop_after")}}
-    peak = PEAK_LEARNING_RATE[args.optimizer]
-    if checkpoint.exists():
-        model = keras.models.load_model(checkpoint)
-        log.info("resuming after epoch %d (best val acc %.4f)", state["epoch"], state["best"])
+    if state_file.exists():
+        state = json.loads(state_file.read_text())
+        args = resumed_settings(args, state)
     else:
-        network = ARCHITECTURES[args.arch](args.width)
-        model = training_model(network, args.seed, args.optimizer, peak)
-    network = model.layers[-1]
-    x = prepare_faces(x_train)
-    y = np.eye(len(FACE_CLASSES), dtype=np.float32)[y_train]
-    sample_weight = np.array([weights[int(label)] for label in y_train], np.float32) if weights else None
-    x_val_prepared = prepare_faces(x_val)
+        state = new_state(args)
+    # Seeded by epoch too: a resumed run must not replay epoch 1's shuffles and augmentations
+    # (the augmentation layers' random state is not saved in the checkpoint).
+    keras.utils.set_random_seed(args.seed + state["epoch"])
+    model = build_or_resume(args, state, checkpoint)
+    data = training_data(args)
     started = time.time()
     while state["epoch"] < state["planned_epochs"]:
-        epoch = state["epoch"]
-        rate = learning_rate(epoch, state["planned_epochs"], peak)
-        model.optimizer.learning_rate.assign(rate)
-        epoch_start = time.time()
-        fit = model.fit(x, y, sample_weight=sample_weight, batch_size=args.batch_size, epochs=1, shuffle=True, verbose=0)
-        val_acc = flip_averaged_accuracy(network, x_val_prepared, y_val)
-        seconds = time.time() - epoch_start
-        state["seconds"] += seconds
-        state["history"].append({"epoch": epoch + 1, "loss": float(fit.history["loss"][-1]),
-                                 "train_acc": float(fit.history["accuracy"][-1]), "val_acc": val_acc,
-                                 "lr": rate, "seconds": round(seconds, 1)})
-        if val_acc > state["best"]:
-            state["best"], state["best_epoch"] = val_acc, epoch + 1
-            network.save(run_dir / "best.keras")
-        if args.time_budget and epoch == 0:
-            fitting = int(args.time_budget * 60 / (seconds * 1.05))
-            state["planned_epochs"] = max(WARMUP_EPOCHS + 1, min(args.epochs, fitting))
-            log.info("planning %d epochs for a %.1f-minute budget", state["planned_epochs"], args.time_budget)
-        model.save(checkpoint)
-        state["epoch"] = epoch + 1
-        state_file.write_text(json.dumps(state, indent=1))
-        log.info("epoch %d/%d loss %.3f train %.3f val %.4f (best %.4f) lr %.4f %.0fs", epoch + 1, state["planned_epochs"],
-                 fit.history["loss"][-1], fit.history["accuracy"][-1], val_acc, state["best"], rate, seconds)
+        result = train_one_epoch(model, state, data, args)
+        state["history"].append(result)
+        state["seconds"] += result["seconds"]
+        if result["val_acc"] > state["best"]:
+            state["best"], state["best_epoch"] = result["val_acc"], result["epoch"]
+            save_atomically(model.layers[-1].save, run_dir / "best.keras")
+        save_atomically(model.save, checkpoint)
+        state["epoch"] = result["epoch"]
+        replan(state, args, started)
+        save_atomically(lambda path: path.write_text(json.dumps(state, indent=1)), state_file)
+        log.info("epoch %d/%d loss %.3f train %.3f val %.4f (best %.4f) lr %.4f %.0fs", result["epoch"],
+                 state["planned_epochs"], result["loss"], result["train_acc"], result["val_acc"], state["best"],
+                 result["lr"], result["seconds"])
         if args.stop_after and time.time() - started > args.stop_after * 60:
             log.info("stopping after %.0f minutes; run again to resume", args.stop_after)
             return

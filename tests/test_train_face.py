@@ -1,0 +1,55 @@
+"""Face training on a tiny slice of FER2013: it runs, resumes where it stopped, and ships a
+network the serving code loads."""
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from tests.conftest import DATASETS, REPO_ROOT
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def tiny_fer(tmp_path_factory):
+    with np.load(DATASETS / "face" / "fer2013_train_publictest.npz") as data:
+        rows = [np.flatnonzero((data["usage"] == usage) & (data["labels"] == label))[:count]
+                for usage, count in (("Training", 12), ("PublicTest", 4)) for label in range(7)]
+        rows = np.concatenate(rows)
+        path = tmp_path_factory.mktemp("fer") / "tiny.npz"
+        np.savez(path, images=data["images"][rows], labels=data["labels"][rows], usage=data["usage"][rows])
+    return path
+
+
+def train(tiny_fer, runs, *options):
+    command = [sys.executable, "-m", "training.train_face", "--runs-dir", str(runs), "--run", "tiny",
+               "--arch", "vgg", "--width", "4", "--batch-size", "16", *options]
+    env = {"POISE_FER_FILE": str(tiny_fer), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"}
+    return subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, env=env, timeout=600)
+
+
+def test_training_stops_resumes_and_ships_a_loadable_network(tiny_fer, tmp_path):
+    first = train(tiny_fer, tmp_path, "--epochs", "5", "--stop-after", "0.0001")
+    assert first.returncode == 0, first.stderr[-2000:]
+    state = json.loads((tmp_path / "tiny" / "state.json").read_text())
+    assert state["epoch"] == 1 and state["settings"]["width"] == 4
+
+    second = train(tiny_fer, tmp_path)  # same run, no epoch count given: keeps the run's plan
+    assert second.returncode == 0, second.stderr[-2000:]
+    state = json.loads((tmp_path / "tiny" / "state.json").read_text())
+    assert [h["epoch"] for h in state["history"]] == [1, 2, 3, 4, 5]
+    assert state["history"][-1]["lr"] < state["history"][1]["lr"]  # decayed by the last epoch
+
+    from emotion.face import FaceEmotionModel
+
+    faces = np.zeros((3, 48, 48), np.uint8)
+    probabilities = FaceEmotionModel(tmp_path / "tiny" / "best.keras").predict(faces)
+    assert probabilities.shape == (3, 7) and np.allclose(probabilities.sum(axis=1), 1, atol=1e-4)
+
+
+def test_a_resume_with_other_settings_is_refused(tiny_fer, tmp_path):
+    assert train(tiny_fer, tmp_path, "--epochs", "5", "--stop-after", "0.0001").returncode == 0
+    refused = train(tiny_fer, tmp_path, "--optimizer", "adam")
+    assert refused.returncode != 0 and "differs from run tiny" in refused.stderr
