@@ -42,9 +42,10 @@ def main() -> None:
     frame = cv2.resize(frames[0], (640, 480))
     report("face detection, 640x480 frame", timed_ms(lambda: analyzer.detector.detect(frame), args.runs))
 
-    ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(cv2.resize(frames[10], (320, 240)), cv2.COLOR_GRAY2BGR))
+    with_face = next(gray for gray in frames if analyzer.detector.detect(cv2.resize(gray, (320, 240))))
+    ok, jpeg = cv2.imencode(".jpg", cv2.cvtColor(cv2.resize(with_face, (320, 240)), cv2.COLOR_GRAY2BGR))
     jpeg_bytes = jpeg.tobytes()
-    report("live frame: 320x240 JPEG -> faces + emotions", timed_ms(lambda: analyzer.analyze_image(jpeg_bytes), args.runs))
+    report("live frame: 320x240 JPEG with a face -> emotions", timed_ms(lambda: analyzer.analyze_image(jpeg_bytes), args.runs))
 
     for video in args.video:
         duration = analyzer.analyze_video(video).summary.duration_seconds

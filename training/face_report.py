@@ -1,6 +1,7 @@
 """Ship the best face checkpoint: copy it to models/face/ and measure it on PublicTest.
 
     .venv/bin/python -m training.face_report [--run vgg32_cw]
+    .venv/bin/python -m training.face_report --compare RUN [RUN ...]   # ships nothing
 
 Writes models/face/model.keras (weights only, no optimizer state), metrics.json (accuracy,
 macro-F1, per-class figures and confusion matrix for each test-time augmentation in
@@ -49,10 +50,27 @@ def draw_confusion(matrix: np.ndarray, path: Path, title: str) -> None:
     cv2.imwrite(str(path), image)
 
 
+def compare(runs: list[str]) -> None:
+    """Side by side, ship nothing: each run's best epoch on PublicTest (flip views, as validated
+    during training), with per-class recall, e.g. to show what class weights do."""
+    images, labels = load_split("PublicTest")
+    print("| run | best epoch | accuracy | macro-F1 | " + " | ".join(f"{c} recall" for c in FACE_CLASSES) + " |")
+    print("|---" * (4 + len(FACE_CLASSES)) + "|")
+    for run in runs:
+        state = json.loads((RUNS / run / "state.json").read_text())
+        predicted = predict_all(FaceEmotionModel(RUNS / run / "best.keras", views="flip"), images)
+        result = scores(labels, predicted)
+        print(f"| {run} | {state.get('best_epoch')} of {state['epoch']} | {result['accuracy']:.4f} | {result['macro_f1']:.4f} | "
+              + " | ".join(f"{result['per_class'][c]['recall']:.3f}" for c in FACE_CLASSES) + " |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run", default="vgg32_cw")
+    parser.add_argument("--compare", nargs="+", metavar="RUN", help="print these runs side by side; ship nothing")
     args = parser.parse_args()
+    if args.compare:
+        return compare(args.compare)
 
     import keras
 
