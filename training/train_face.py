@@ -174,6 +174,9 @@ def parse_args(argv=None):
     parser.add_argument("--width", type=int, default=48, help="filters of the first stage")
     parser.add_argument("--optimizer", choices=sorted(PEAK_LEARNING_RATE), default="sgd")
     parser.add_argument("--epochs", type=int, default=60, help="planned epochs (the schedule's length)")
+    parser.add_argument("--peak-lr", type=float, default=0.0,
+                        help="the schedule's peak learning rate (0: the optimizer's default, "
+                             f"{PEAK_LEARNING_RATE}); lower it for a cycle that starts from trained weights")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--no-class-weights", action="store_true")
     parser.add_argument("--seed", type=int, default=13)
@@ -191,7 +194,12 @@ DEFAULTS = vars(parse_args([]))
 
 
 # Settings a resumed run must keep: they shape the optimiser, the loss and the schedule.
-RUN_SETTINGS = ("arch", "width", "optimizer", "epochs", "batch_size", "no_class_weights", "seed", "init_from")
+RUN_SETTINGS = ("arch", "width", "optimizer", "epochs", "peak_lr", "batch_size", "no_class_weights", "seed",
+                "init_from")
+
+
+def peak_learning_rate(args) -> float:
+    return args.peak_lr or PEAK_LEARNING_RATE[args.optimizer]
 
 
 def new_state(args) -> dict:
@@ -250,13 +258,13 @@ def build_or_resume(args, state: dict, checkpoint: Path):
         log.info("starting from the weights in %s (%s)", args.init_from, network.name)
     else:
         network = ARCHITECTURES[args.arch](args.width)
-    return training_model(network, args.seed, args.optimizer, PEAK_LEARNING_RATE[args.optimizer])
+    return training_model(network, args.seed, args.optimizer, peak_learning_rate(args))
 
 
 def train_one_epoch(model, state: dict, data: dict, args) -> dict:
     network = model.layers[-1]  # the wrapper's last layer is the bare network (what ships)
     epoch = state["epoch"]
-    rate = learning_rate(epoch, state["planned_epochs"], PEAK_LEARNING_RATE[args.optimizer])
+    rate = learning_rate(epoch, state["planned_epochs"], peak_learning_rate(args))
     model.optimizer.learning_rate.assign(rate)
     started = time.time()
     fit = model.fit(data["x"], data["y"], sample_weight=data["sample_weight"], batch_size=args.batch_size,
