@@ -1,9 +1,10 @@
 """Vocal emotion and delivery: 7 emotion probabilities over sliding windows, plus delivery
 measures that need no transcript.
 
-The shipped model (``models/speech/model.json`` says which) is either the classic one (an RBF
-SVM on acoustic statistics, stored as plain arrays, no pickle) or the deep one (Keras). Both
-read features from :mod:`emotion.speech_features`, the code training uses. The analyzer loads
+The shipped model (``models/speech/model.json`` says which) is a classic one (an RBF SVM on
+acoustic statistics, or a logistic regression on wide functionals; plain arrays, no pickle) or
+the deep one (Keras). All read features from :mod:`emotion.speech_features` and
+:mod:`emotion.speech_functionals`, the code training uses. The analyzer loads
 its model lazily, once per process (see :mod:`emotion.registry`).
 """
 import dataclasses
@@ -16,6 +17,7 @@ import numpy as np
 
 from emotion import registry
 from emotion import speech_features as features
+from emotion import speech_functionals as functionals
 from emotion.delivery import STEP_SECONDS, Contours, contours, measure_delivery
 from emotion.errors import ModelUnavailable, NoSpeechFound
 from emotion.speech_types import SPEECH_CLASSES, SpeechAnalysis, SpeechSummary, SpeechWindow
@@ -50,17 +52,9 @@ class SvmSpeechModel:
         each window on its own, up to the first and last frames' neighbours."""
         per_frame, levels = features.frame_features(samples), features.frame_db(samples)
         rows = []
-        for start, end in spans:
-            first = int(round(start * features.SAMPLE_RATE / features.HOP_LENGTH))
-            count = max(1, (int(round((end - start) * features.SAMPLE_RATE)) - features.FRAME_LENGTH)
-                        // features.HOP_LENGTH + 1)
-            frame_slice = slice(first, first + count)
+        for frame_slice, steps in window_slices(spans, levels):
             row = features.classic_from_frames(per_frame[frame_slice], levels[frame_slice])
             if self.use_pitch:
-                loud_first, loud_last = features.loud_frames(levels[frame_slice])
-                # the trimmed stretch spans frames loud_first..loud_last; its 10 ms contour has
-                # 3 more steps (a 25 ms frame reaches 2.5 hops past its start)
-                steps = slice(first + loud_first, first + loud_last + 3)
                 row = np.concatenate([row, features.pitch_from_contours(c.intensity_db[steps], c.f0_hz[steps])])
             rows.append(row)
         return np.stack(rows)
@@ -112,6 +106,47 @@ class SvmSpeechModel:
         return p
 
 
+class LinearSpeechModel:
+    """Multinomial logistic regression on the wide functionals and the pitch statistics,
+    standardised; stored as plain arrays (no pickle)."""
+
+    def __init__(self, model_file: Path):
+        with np.load(model_file) as stored:
+            self.arrays = {name: stored[name] for name in stored.files}
+
+    def describe(self, samples: np.ndarray) -> np.ndarray:
+        return np.concatenate([functionals.wide_features(samples), features.pitch_features(samples)])
+
+    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
+        """:meth:`describe` of each window from contours computed once for the recording."""
+        frame_contours, levels = functionals.frame_contours(samples), features.frame_db(samples)
+        return np.stack([
+            np.concatenate([functionals.functionals_from_contours(frame_contours[frame_slice], levels[frame_slice]),
+                            features.pitch_from_contours(c.intensity_db[steps], c.f0_hz[steps])])
+            for frame_slice, steps in window_slices(spans, levels)])
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        a = self.arrays
+        scores = ((np.asarray(X, dtype=np.float64) - a["scaler_mean"]) / a["scaler_scale"]) @ a["coef"].T + a["intercept"]
+        scores -= scores.max(axis=1, keepdims=True)
+        exp = np.exp(scores)
+        return exp / exp.sum(axis=1, keepdims=True)
+
+
+def window_slices(spans: list[tuple[float, float]], levels: np.ndarray):
+    """For each (start, end) window in seconds: the slice of 25 ms frames it holds and the slice
+    of 10 ms contour steps that its trimmed (loud) stretch spans."""
+    for start, end in spans:
+        first = int(round(start * features.SAMPLE_RATE / features.HOP_LENGTH))
+        count = max(1, (int(round((end - start) * features.SAMPLE_RATE)) - features.FRAME_LENGTH)
+                    // features.HOP_LENGTH + 1)
+        frame_slice = slice(first, first + count)
+        loud_first, loud_last = features.loud_frames(levels[frame_slice])
+        # the trimmed stretch spans frames loud_first..loud_last; its 10 ms contour has 3 more
+        # steps (a 25 ms frame reaches 2.5 hops past its start)
+        yield frame_slice, slice(first + loud_first, first + loud_last + 3)
+
+
 class DeepSpeechModel:
     """The Keras LFLB + LSTM network on 5 log-mel windows, behind one compiled function."""
 
@@ -150,6 +185,8 @@ def load_speech_model(model_dir: Path = MODEL_DIR):
             raise ModelUnavailable(f"{manifest_file}: classes {manifest.get('classes')} are not {SPEECH_CLASSES}")
         if manifest["kind"] == "classic":
             return SvmSpeechModel(model_file, use_pitch=bool(manifest.get("pitch"))), manifest
+        if manifest["kind"] == "linear":
+            return LinearSpeechModel(model_file), manifest
         return DeepSpeechModel(model_file), manifest
     except (OSError, KeyError, ValueError) as error:
         raise ModelUnavailable(f"speech model missing or damaged in {model_dir}: {error}") from error

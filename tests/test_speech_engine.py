@@ -100,6 +100,42 @@ def test_framing_once_gives_the_same_classic_features():
     np.testing.assert_allclose(framed, whole, rtol=1e-3, atol=1e-2)
 
 
+def test_wide_functionals_shape_and_level_free():
+    from emotion import speech_functionals as functionals
+
+    samples = load_audio(AUDIO / "03-01-05-02-02-01-16.wav")
+    wide = functionals.wide_features(samples)
+    assert wide.shape == (len(functionals.FEATURE_NAMES),) == (2226,)
+    assert np.isfinite(wide).all()
+    # a quieter microphone (-12 dB) must read the same: levels are relative to the clip's loud level
+    np.testing.assert_allclose(functionals.wide_features(samples / 4), wide, rtol=1e-3, atol=2e-2)
+
+
+def test_framing_once_gives_the_same_wide_functionals():
+    from emotion import speech_functionals as functionals
+
+    samples = load_audio(AUDIO / "03-01-03-02-01-01-10.wav")
+    framed = functionals.functionals_from_contours(functionals.frame_contours(samples), features.frame_db(samples))
+    np.testing.assert_allclose(framed, functionals.wide_features(samples), rtol=1e-5, atol=1e-5)
+
+
+def test_linear_model_reads_the_exported_regression_as_sklearn_does(tmp_path):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from emotion.speech import LinearSpeechModel
+    from training.train_speech import export_linear
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(140, 12)) * 5 + 3, np.arange(140) % len(SPEECH_CLASSES)
+    X[np.arange(140), y] += 4
+    fitted = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=2000)).fit(X, y)
+    export_linear(fitted, tmp_path)
+    np.testing.assert_allclose(LinearSpeechModel(tmp_path / "linear.npz").predict_proba(X[:20]),
+                               fitted.predict_proba(X[:20]), atol=1e-9)
+
+
 def test_windows_cover_the_recording_with_a_one_second_hop():
     spans = SpeechAnalyzer()._spans(int(10.5 * SAMPLE_RATE))
     assert spans[0] == (0.0, 3.0) and spans[1][0] == 1.0

@@ -128,3 +128,10 @@ def make_pitch_features(folder: Path, table) -> dict:
     from emotion.speech_features import pitch_features
 
     return {"clean": np.stack([pitch_features(clip) for clip in load_clips(folder, table)])}
+
+
+def make_wide_features(folder: Path, table) -> dict:
+    """The 2,226 functionals of :func:`emotion.speech_functionals.wide_features` per clip."""
+    from emotion.speech_functionals import wide_features
+
+    return {"clean": np.stack([wide_features(clip) for clip in load_clips(folder, table)])}

@@ -1,4 +1,4 @@
-"""Train and compare the two speech-emotion models on RAVDESS actors 01-20; ship the best.
+"""Train and compare the speech-emotion models on RAVDESS actors 01-20; ship the best.
 
     nice -n 10 .venv/bin/python -m training.train_speech [--deep-epochs 30] [--deep-folds 5] [--skip-deep]
 
@@ -20,7 +20,7 @@ import numpy as np
 
 from emotion.speech_types import SPEECH_CLASSES
 from training import speech_data
-from training.speech_data import make_classic_features, make_deep_features, make_pitch_features
+from training.speech_data import make_classic_features, make_deep_features, make_pitch_features, make_wide_features
 
 log = logging.getLogger("train_speech")
 
@@ -37,6 +37,9 @@ CLASSIC_CONFIGS = {
 }
 # The same plus 32 prosody (f0) statistics: not in the design's feature list, tried as an extension.
 CLASSIC_CONFIGS |= {f"svm_rbf_C{c}_pitch": {"C": c, "pca": None, "augment": False, "pitch": True} for c in (1, 3, 10, 30)}
+# Multinomial logistic regression on the 2,226 wide functionals (emotion/speech_functionals.py,
+# after ComParE) plus the 32 pitch statistics, standardised; C is the inverse L2 strength.
+LINEAR_CONFIGS = {f"logreg_wide_pitch_C{c}": {"C": c, "features": ["wide", "pitch"]} for c in (0.001, 0.003, 0.01)}
 DEEP_CONFIG = {
     "input": "5 windows x 25 steps (40 ms) x 32 log-mel bands = 3 s",
     "blocks": "4 x (conv 3x3 - BN - ELU - maxpool 2x2 - dropout 0.3), 64/64/128/128 filters, GAP",
@@ -83,6 +86,28 @@ def export_classic(model, folder: Path) -> None:
         pca = model.steps[1][1]
         arrays |= {"pca_mean": pca.mean_, "pca_components": pca.components_}
     np.savez_compressed(folder / "svm.npz", **arrays)
+
+
+# --- linear -------------------------------------------------------------------------------
+
+def linear_inputs(features: dict, config: dict, rows: np.ndarray) -> np.ndarray:
+    return np.hstack([features[name][rows] for name in config["features"]])
+
+
+def linear_fit(features: dict, y: np.ndarray, train: np.ndarray, config: dict):
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    model = make_pipeline(StandardScaler(), LogisticRegression(C=config["C"], max_iter=5000, class_weight="balanced"))
+    return model.fit(linear_inputs(features, config, train), y[train])
+
+
+def export_linear(model, folder: Path) -> None:
+    """The fitted pipeline as plain arrays (linear.npz), read back by emotion.speech without pickle."""
+    scaler, regression = model.steps[0][1], model.steps[-1][1]
+    np.savez_compressed(folder / "linear.npz", scaler_mean=scaler.mean_, scaler_scale=scaler.scale_,
+                        coef=regression.coef_, intercept=regression.intercept_, classes=regression.classes_)
 
 
 # --- deep ---------------------------------------------------------------------------------
@@ -223,6 +248,15 @@ def cross_validate(fit_predict, table, folds) -> dict:
     return result
 
 
+def score_both_splits(name: str, kind: str, config: dict, fit_predict, table) -> dict:
+    log.info("%s", name)
+    entry = {"kind": kind, "config": config, "actor_cv": cross_validate(fit_predict, table, actor_folds(table)),
+             "random_split": cross_validate(fit_predict, table, random_split(table))}
+    log.info("%s: actor-CV accuracy %.3f, random split %.3f", name,
+             entry["actor_cv"]["accuracy"], entry["random_split"]["accuracy"])
+    return entry
+
+
 def run_classic(table, features, report: dict) -> None:
     y = table["label"].to_numpy()
     for name, config in CLASSIC_CONFIGS.items():
@@ -233,12 +267,16 @@ def run_classic(table, features, report: dict) -> None:
                 X = np.hstack([X, features["pitch"][test]])
             return classic_predict(model, X), {}
 
-        log.info("%s", name)
-        report[name] = {"kind": "classic", "config": config,
-                        "actor_cv": cross_validate(fit_predict, table, actor_folds(table)),
-                        "random_split": cross_validate(fit_predict, table, random_split(table))}
-        log.info("%s: actor-CV accuracy %.3f, random split %.3f", name,
-                 report[name]["actor_cv"]["accuracy"], report[name]["random_split"]["accuracy"])
+        report[name] = score_both_splits(name, "classic", config, fit_predict, table)
+
+
+def run_linear(table, features, report: dict) -> None:
+    y = table["label"].to_numpy()
+    for name, config in LINEAR_CONFIGS.items():
+        def fit_predict(train, test, config=config):
+            return linear_fit(features, y, train, config).predict(linear_inputs(features, config, test)), {}
+
+        report[name] = score_both_splits(name, "linear", config, fit_predict, table)
 
 
 def run_deep(table, windows, report: dict, max_epochs: int, n_folds: int = N_FOLDS) -> None:
@@ -284,6 +322,9 @@ def ship(best: str, report: dict, table, features, windows) -> None:
         export_classic(model, MODEL_DIR)
         manifest = {"kind": "classic", "file": "svm.npz", "name": best,
                     "pitch": bool(report[best]["config"].get("pitch"))}
+    elif report[best]["kind"] == "linear":
+        export_linear(linear_fit(features, y, everything, report[best]["config"]), MODEL_DIR)
+        manifest = {"kind": "linear", "file": "linear.npz", "name": best, "features": report[best]["config"]["features"]}
     else:
         epochs = int(np.median([info["best_epoch"] for info in report[best]["actor_cv"]["fold_info"]]))
         model, _ = deep_fit(windows, y, table["actor"].to_numpy(), everything, max_epochs=epochs,
@@ -311,12 +352,14 @@ def main(argv: list[str] | None = None) -> int:
     log.info("%d clips from %d actors", len(table), table["actor"].nunique())
     features = speech_data.cached("classic", table, lambda: make_classic_features(folder, table, SEED))
     features["pitch"] = speech_data.cached("pitch", table, lambda: make_pitch_features(folder, table))["clean"]
+    features["wide"] = speech_data.cached("wide", table, lambda: make_wide_features(folder, table))["clean"]
     windows = None if args.skip_deep else speech_data.cached(
         "mel", table, lambda: make_deep_features(folder, table, SEED))
     log.info("features ready (%.0f s)", time.time() - started)
 
     report: dict = {}
     run_classic(table, features, report)
+    run_linear(table, features, report)
     if not args.skip_deep:
         run_deep(table, windows, report, args.deep_epochs, args.deep_folds)
     best = max(report, key=lambda name: (report[name]["actor_cv"]["macro_f1"], report[name]["actor_cv"]["accuracy"]))
