@@ -11,6 +11,7 @@ import dataclasses
 import json
 import logging
 import threading
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -110,24 +111,36 @@ class LinearSpeechModel:
     """Multinomial logistic regression on the wide functionals and the pitch statistics,
     standardised; stored as plain arrays (no pickle)."""
 
+    N_FEATURES = len(functionals.FEATURE_NAMES) + 32   # wide functionals, then pitch statistics
+    CLIP_SCORE = 10.0   # standardised inputs beyond +-10 are outliers the regression never saw
+
     def __init__(self, model_file: Path):
         with np.load(model_file) as stored:
             self.arrays = {name: stored[name] for name in stored.files}
+        a = self.arrays
+        columns = a.get("columns", np.arange(self.N_FEATURES))
+        if (a["coef"].shape != (len(SPEECH_CLASSES), len(columns)) or a["intercept"].shape != (len(SPEECH_CLASSES),)
+                or a["scaler_mean"].shape != (len(columns),) or a["scaler_scale"].shape != (len(columns),)
+                or columns.max(initial=0) >= self.N_FEATURES):
+            raise ValueError(f"{model_file} does not fit {self.N_FEATURES} wide + pitch features and "
+                             f"{len(SPEECH_CLASSES)} classes")
+        self._columns = columns
 
     def describe(self, samples: np.ndarray) -> np.ndarray:
         return np.concatenate([functionals.wide_features(samples), features.pitch_features(samples)])
 
     def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
         """:meth:`describe` of each window from contours computed once for the recording."""
-        frame_contours, levels = functionals.frame_contours(samples), features.frame_db(samples)
+        power, levels = functionals.power_frames(samples), features.frame_db(samples)
         return np.stack([
-            np.concatenate([functionals.functionals_from_contours(frame_contours[frame_slice], levels[frame_slice]),
+            np.concatenate([functionals.functionals_from_power(power[frame_slice], levels[frame_slice]),
                             features.pitch_from_contours(c.intensity_db[steps], c.f0_hz[steps])])
             for frame_slice, steps in window_slices(spans, levels)])
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         a = self.arrays
-        scores = ((np.asarray(X, dtype=np.float64) - a["scaler_mean"]) / a["scaler_scale"]) @ a["coef"].T + a["intercept"]
+        standardised = (np.asarray(X, dtype=np.float64)[:, self._columns] - a["scaler_mean"]) / a["scaler_scale"]
+        scores = np.clip(standardised, -self.CLIP_SCORE, self.CLIP_SCORE) @ a["coef"].T + a["intercept"]
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
@@ -188,7 +201,7 @@ def load_speech_model(model_dir: Path = MODEL_DIR):
         if manifest["kind"] == "linear":
             return LinearSpeechModel(model_file), manifest
         return DeepSpeechModel(model_file), manifest
-    except (OSError, KeyError, ValueError) as error:
+    except (OSError, KeyError, ValueError, TypeError, EOFError, zipfile.BadZipFile) as error:
         raise ModelUnavailable(f"speech model missing or damaged in {model_dir}: {error}") from error
 
 

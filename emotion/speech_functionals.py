@@ -33,15 +33,22 @@ FEATURE_NAMES = tuple(f"{contour}{suffix}_{functional}" for suffix in ("", "_del
                       for functional in FUNCTIONAL_NAMES)
 
 
-def frame_contours(samples: np.ndarray) -> np.ndarray:
-    """(n_frames, 53) contours of a recording, before any level normalisation (see
-    :func:`functionals_from_contours`, which makes the level columns relative)."""
+def power_frames(samples: np.ndarray) -> np.ndarray:
+    """(n_frames, 257) power spectra of the pre-emphasised 25 ms Hamming frames (10 ms hop)."""
+    return base.power_spectrum(np.asarray(samples, dtype=np.float32))[1].astype(np.float64)
+
+
+def contours_from_power(power: np.ndarray) -> np.ndarray:
+    """(n_frames, 53) contours of a stretch, in :data:`CONTOUR_NAMES` order, levels not yet
+    relative (see :func:`functionals_from_power`).
+
+    The spectrum's floor sits 90 dB below the stretch's own loudest frame, not at an absolute
+    value: digital silence between words would otherwise read differently at another microphone
+    gain. "The stretch" is what gets described (a clip, or one timeline window), never a longer
+    recording around it, so a window reads as it would alone."""
     from scipy.fft import dct
 
-    _, power = base.power_spectrum(np.asarray(samples, dtype=np.float32))
-    # A floor relative to the loudest frame (-90 dB), not an absolute one: digital silence between
-    # words would otherwise read differently at another microphone gain.
-    power = power.astype(np.float64) + RELATIVE_FLOOR * power.sum(axis=1).max() / power.shape[1] + 1e-30
+    power = power + RELATIVE_FLOOR * power.sum(axis=1).max() / power.shape[1] + 1e-30
     bands_db = 10 * np.log10(power @ base._mel_filters(N_BANDS, BAND_LOW_HZ, BAND_HIGH_HZ).T)
     loudness_db = 10 * np.log10(power.sum(axis=1))
     cepstra = dct(bands_db, type=2, norm="ortho", axis=1)[:, 1: N_CEPSTRA + 1]
@@ -57,8 +64,9 @@ def spectral_shape(power: np.ndarray) -> np.ndarray:
     centroid = shares @ freqs
     deviation = freqs[None, :] - centroid[:, None]
     spread = np.sqrt(np.sum(shares * deviation ** 2, axis=1)) + base.EPS
-    skewness = np.sum(shares * deviation ** 3, axis=1) / spread ** 3
-    kurtosis = np.sum(shares * deviation ** 4, axis=1) / spread ** 4
+    # log-compressed: a pure tone's spectrum has a kurtosis in the thousands
+    skewness = _signed_log(np.sum(shares * deviation ** 3, axis=1) / spread ** 3)
+    kurtosis = _signed_log(np.sum(shares * deviation ** 4, axis=1) / spread ** 4)
     log_power = np.log(power)
     flatness = np.exp(log_power.mean(axis=1)) / power.mean(axis=1)
     slope = np.polyfit(freqs, 10 * log_power.T / np.log(10), 1)[0]
@@ -68,6 +76,10 @@ def spectral_shape(power: np.ndarray) -> np.ndarray:
     split = int(n_bins * 1000 / (base.SAMPLE_RATE / 2))  # energy below 1 kHz against above
     low_high = 10 * np.log10(power[:, :split].sum(axis=1) / power[:, split:].sum(axis=1))
     return np.stack([centroid, spread, skewness, kurtosis, flatness, slope, *rolloffs, flux, low_high], axis=1)
+
+
+def _signed_log(values: np.ndarray) -> np.ndarray:
+    return np.sign(values) * np.log1p(np.abs(values))
 
 
 def functionals(contours: np.ndarray) -> np.ndarray:
@@ -93,12 +105,14 @@ def functionals(contours: np.ndarray) -> np.ndarray:
     return np.nan_to_num(stats, nan=0.0, posinf=0.0, neginf=0.0).reshape(-1)
 
 
-def functionals_from_contours(contours: np.ndarray, levels: np.ndarray, top_db: float = 35.0) -> np.ndarray:
-    """(2226,) descriptor of a stretch whose contours and frame levels are known: trimmed of quiet
-    frames at both ends as :func:`speech_features.trim_silence` would, levels made relative to
-    the stretch's loud level, then the functionals of the contours and of their deltas."""
+def functionals_from_power(power: np.ndarray, levels: np.ndarray, top_db: float = 35.0) -> np.ndarray:
+    """(2226,) descriptor of a stretch whose power spectra and frame levels are known: trimmed of
+    quiet frames at both ends as :func:`speech_features.trim_silence` would, levels made relative
+    to the stretch's loud level, then the functionals of the contours and of their deltas. Lets a
+    long recording be framed once and described window by window."""
+    contours = contours_from_power(power)
     first, last = base.loud_frames(levels, top_db)
-    contours = contours[first: last + 1].copy()
+    contours = contours[first: last + 1]
     contours[0, CONTOUR_NAMES.index("flux")] = 0.0  # as in a clip that starts here
     reference = np.percentile(contours[:, N_BANDS], 99)
     contours[:, : N_BANDS + 1] -= reference
@@ -109,4 +123,4 @@ def functionals_from_contours(contours: np.ndarray, levels: np.ndarray, top_db: 
 def wide_features(samples: np.ndarray) -> np.ndarray:
     """(2226,) descriptor of a clip, trimmed of leading and trailing silence."""
     samples = np.asarray(samples, dtype=np.float32)
-    return functionals_from_contours(frame_contours(samples), base.frame_db(samples))
+    return functionals_from_power(power_frames(samples), base.frame_db(samples))

@@ -111,29 +111,60 @@ def test_wide_functionals_shape_and_level_free():
     np.testing.assert_allclose(functionals.wide_features(samples / 4), wide, rtol=1e-3, atol=2e-2)
 
 
-def test_framing_once_gives_the_same_wide_functionals():
+def test_a_window_of_a_recording_reads_as_it_would_alone():
+    """Framed once for the whole recording, a quiet stretch after a loud one must still be
+    described as that stretch alone (its own floor and loud level, not the recording's)."""
     from emotion import speech_functionals as functionals
 
-    samples = load_audio(AUDIO / "03-01-03-02-01-01-10.wav")
-    framed = functionals.functionals_from_contours(functionals.frame_contours(samples), features.frame_db(samples))
-    np.testing.assert_allclose(framed, functionals.wide_features(samples), rtol=1e-5, atol=1e-5)
+    loud = load_audio(AUDIO / "03-01-05-02-02-01-16.wav")
+    loud = loud[: len(loud) // features.HOP_LENGTH * features.HOP_LENGTH]  # windows start on a frame
+    quiet = load_audio(AUDIO / "03-01-03-02-01-01-10.wav") * 0.03          # -30 dB
+    recording = np.concatenate([loud, quiet])
+    power, levels = functionals.power_frames(recording), features.frame_db(recording)
+    first = len(loud) // features.HOP_LENGTH
+    frames = slice(first, first + (len(quiet) - features.FRAME_LENGTH) // features.HOP_LENGTH + 1)
+    framed = functionals.functionals_from_power(power[frames], levels[frames])
+    np.testing.assert_allclose(framed, functionals.wide_features(quiet), rtol=1e-3, atol=1e-2)
+
+
+def test_a_faint_tone_does_not_blow_up_the_descriptor():
+    from emotion import speech_functionals as functionals
+
+    speech = load_audio(AUDIO / "03-01-05-02-02-01-16.wav")
+    tone = 0.03 * np.max(np.abs(speech)) * np.sin(2 * np.pi * 1000 * np.arange(len(speech)) / SAMPLE_RATE)
+    assert np.abs(functionals.wide_features(speech + tone.astype(np.float32))).max() < 1e4
 
 
 def test_linear_model_reads_the_exported_regression_as_sklearn_does(tmp_path):
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import StandardScaler
-
     from emotion.speech import LinearSpeechModel
-    from training.train_speech import export_linear
+    from training.train_speech import export_linear, linear_fit
 
     rng = np.random.default_rng(0)
-    X, y = rng.normal(size=(140, 12)) * 5 + 3, np.arange(140) % len(SPEECH_CLASSES)
+    X, y = rng.normal(size=(140, LinearSpeechModel.N_FEATURES)) * 3 + 1, np.arange(140) % len(SPEECH_CLASSES)
     X[np.arange(140), y] += 4
-    fitted = make_pipeline(StandardScaler(), LogisticRegression(C=0.1, max_iter=2000)).fit(X, y)
+    X[:, 100] = 0.5  # constant by construction: dropped before standardising
+    fitted = linear_fit({"wide": X[:, :-32], "pitch": X[:, -32:]}, y, np.arange(140),
+                        {"C": 0.1, "features": ["wide", "pitch"]})
     export_linear(fitted, tmp_path)
-    np.testing.assert_allclose(LinearSpeechModel(tmp_path / "linear.npz").predict_proba(X[:20]),
-                               fitted.predict_proba(X[:20]), atol=1e-9)
+    served = LinearSpeechModel(tmp_path / "linear.npz")
+    assert 100 not in served.arrays["columns"]
+    np.testing.assert_allclose(served.predict_proba(X[:20]), fitted.predict_proba(X[:20]), atol=1e-9)
+
+
+def test_damaged_speech_model_files_are_a_domain_error(tmp_path):
+    from emotion.errors import ModelUnavailable
+    from emotion.speech import load_speech_model
+
+    manifest = json.loads((REPO_ROOT / "models" / "speech" / "model.json").read_text())
+    (tmp_path / "model.json").write_text(json.dumps(manifest))
+    for damage in (b"", b"PK\x03\x04 not a zip", None):
+        if damage is None:  # a readable file for the wrong number of features
+            np.savez(tmp_path / manifest["file"], coef=np.zeros((7, 432)), intercept=np.zeros(7),
+                     scaler_mean=np.zeros(432), scaler_scale=np.ones(432))
+        else:
+            (tmp_path / manifest["file"]).write_bytes(damage)
+        with pytest.raises(ModelUnavailable):
+            load_speech_model(tmp_path)
 
 
 def test_windows_cover_the_recording_with_a_one_second_hop():

@@ -53,3 +53,18 @@ def test_a_resume_with_other_settings_is_refused(tiny_fer, tmp_path):
     assert train(tiny_fer, tmp_path, "--epochs", "5", "--stop-after", "0.0001").returncode == 0
     refused = train(tiny_fer, tmp_path, "--optimizer", "adam")
     assert refused.returncode != 0 and "differs from run tiny" in refused.stderr
+
+
+def test_a_new_cycle_records_the_cycles_behind_it(tmp_path, monkeypatch):
+    """A run started --init-from the shipped weights keeps the earlier cycles' epochs and hours."""
+    from training import face_report
+
+    monkeypatch.setattr(face_report, "MODEL_DIR", tmp_path)
+    (tmp_path / "metrics.json").write_text(json.dumps({
+        "run": "cycle1", "epochs_trained": 18, "training_hours": 2.15, "served": {"accuracy": 0.6135},
+        "earlier_cycles": []}))
+    cycle2 = {"settings": {"init_from": str(tmp_path / "model.keras")}}
+    assert face_report.earlier_cycles(cycle2, "cycle2") == [
+        {"run": "cycle1", "epochs_trained": 18, "training_hours": 2.15, "served_accuracy": 0.6135}]
+    assert face_report.earlier_cycles({"settings": {"init_from": None}}, "fresh") == []
+    assert face_report.earlier_cycles({"settings": {"init_from": str(tmp_path / "other.keras")}}, "x") == []

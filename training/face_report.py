@@ -16,7 +16,7 @@ import numpy as np
 
 from emotion.face import FACE_CLASSES, SERVED_VIEWS, SHIFT_PIXELS, TTA_VIEWS, FaceEmotionModel
 from training.evaluate_face import predict_all, scores
-from training.train_face import MODEL_DIR, RUNS, load_split
+from training.train_face import MODEL_DIR, REPO, RUNS, load_split
 
 
 def confusion(labels: np.ndarray, predicted: np.ndarray) -> np.ndarray:
@@ -64,6 +64,23 @@ def compare(runs: list[str]) -> None:
               + " | ".join(f"{result['per_class'][c]['recall']:.3f}" for c in FACE_CLASSES) + " |")
 
 
+def earlier_cycles(state: dict, run: str) -> list[dict]:
+    """The cycles behind a run started ``--init-from`` the shipped weights: the shipped model's own
+    earlier cycles plus itself, so the card can give the whole training time."""
+    init_from = (state.get("settings") or {}).get("init_from")
+    shipped_file = MODEL_DIR / "metrics.json"
+    if not init_from or not shipped_file.exists():
+        return []
+    if (REPO / init_from).resolve() != (MODEL_DIR / "model.keras").resolve():  # REPO / absolute = absolute
+        return []
+    shipped = json.loads(shipped_file.read_text())
+    if shipped.get("run") == run:  # shipping the same run again
+        return shipped.get("earlier_cycles", [])
+    return [*shipped.get("earlier_cycles", []),
+            {"run": shipped["run"], "epochs_trained": shipped["epochs_trained"],
+             "training_hours": shipped["training_hours"], "served_accuracy": shipped["served"]["accuracy"]}]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--run", default="vgg32_cw")
@@ -76,6 +93,7 @@ def main() -> None:
 
     run_dir = RUNS / args.run
     state = json.loads((run_dir / "state.json").read_text())
+    lineage = earlier_cycles(state, args.run)  # read before the shipped files are replaced
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
     model_file = MODEL_DIR / "model.keras"
     keras.models.load_model(run_dir / "best.keras", compile=False).save(model_file)
@@ -91,8 +109,8 @@ def main() -> None:
     metrics = {
         "validation": "FER2013 PublicTest", "n": int(len(labels)), "run": args.run,
         "settings": state.get("settings"), "best_epoch": state.get("best_epoch"), "epochs_trained": state["epoch"],
-        "training_hours": round(state["seconds"] / 3600, 2), **results,
-        "history": state["history"],
+        "training_hours": round(state["seconds"] / 3600, 2), "earlier_cycles": lineage,
+        **results, "history": state["history"],
     }
     (MODEL_DIR / "metrics.json").write_text(json.dumps(metrics, indent=1))
     print(figures_markdown(metrics))  # the tables for MODEL_CARD.md
@@ -110,6 +128,11 @@ def figures_markdown(metrics: dict) -> str:
         f"Validation: {metrics['validation']} (n = {metrics['n']}); best epoch {metrics['best_epoch']} "
         f"of {metrics['epochs_trained']} trained; {metrics['training_hours']} h of training "
         f"(Keras on {(metrics.get('settings') or {}).get('backend', 'tensorflow')}).",
+        *([f"Started from the weights of earlier cycles: " + "; ".join(
+            f"{c['run']} ({c['epochs_trained']} epochs, {c['training_hours']} h, served accuracy {c['served_accuracy']:.4f})"
+            for c in metrics["earlier_cycles"]) + f". All cycles: {sum(c['epochs_trained'] for c in metrics['earlier_cycles']) + metrics['epochs_trained']} "
+            f"epochs, {sum(c['training_hours'] for c in metrics['earlier_cycles']) + metrics['training_hours']:.2f} h."]
+          if metrics.get("earlier_cycles") else []),
         "",
         "| test-time augmentation | accuracy | macro-F1 |", "|---|---|---|",
         *(f"| {VIEW_NAMES[views]}{' (served)' if views == shipped['views'] else ''} | "

@@ -80,7 +80,7 @@ def main() -> None:
     y, actors, folds = table["label"].to_numpy(), table["actor"].to_numpy(), actor_folds(table)
     shipped, extended = np.hstack([classic, pitch]), np.hstack([classic, pitch, extra])
     settings = {
-        "speaker-independent, shipped features (432)": [shipped],
+        "speaker-independent, classic + pitch features (432)": [shipped],
         "speaker-independent, + extra descriptors (626)": [extended],
         "standardised by all 60 clips of the speaker (432)": [normalised_by_speaker(shipped, actors, lambda r: r)],
         "standardised by all 60 clips of the speaker (626)": [normalised_by_speaker(extended, actors, lambda r: r)],

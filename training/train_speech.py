@@ -39,6 +39,7 @@ CLASSIC_CONFIGS = {
 CLASSIC_CONFIGS |= {f"svm_rbf_C{c}_pitch": {"C": c, "pca": None, "augment": False, "pitch": True} for c in (1, 3, 10, 30)}
 # Multinomial logistic regression on the 2,226 wide functionals (emotion/speech_functionals.py,
 # after ComParE) plus the 32 pitch statistics, standardised; C is the inverse L2 strength.
+CONSTANT_VARIANCE = 1e-10
 LINEAR_CONFIGS = {f"logreg_wide_pitch_C{c}": {"C": c, "features": ["wide", "pitch"]} for c in (0.001, 0.003, 0.01)}
 DEEP_CONFIG = {
     "input": "5 windows x 25 steps (40 ms) x 32 log-mel bands = 3 s",
@@ -95,18 +96,24 @@ def linear_inputs(features: dict, config: dict, rows: np.ndarray) -> np.ndarray:
 
 
 def linear_fit(features: dict, y: np.ndarray, train: np.ndarray, config: dict):
+    """Standardise, then a multinomial logistic regression. Columns that are constant by
+    construction (the loudness's 99th percentile is the reference, so 0; pitch relative to its
+    median has median 0) are dropped first: standardising float rounding would turn them into noise."""
+    from sklearn.feature_selection import VarianceThreshold
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    model = make_pipeline(StandardScaler(), LogisticRegression(C=config["C"], max_iter=5000, class_weight="balanced"))
+    model = make_pipeline(VarianceThreshold(CONSTANT_VARIANCE), StandardScaler(),
+                          LogisticRegression(C=config["C"], max_iter=5000, class_weight="balanced"))
     return model.fit(linear_inputs(features, config, train), y[train])
 
 
 def export_linear(model, folder: Path) -> None:
     """The fitted pipeline as plain arrays (linear.npz), read back by emotion.speech without pickle."""
-    scaler, regression = model.steps[0][1], model.steps[-1][1]
-    np.savez_compressed(folder / "linear.npz", scaler_mean=scaler.mean_, scaler_scale=scaler.scale_,
+    kept, scaler, regression = (step for _, step in model.steps)
+    np.savez_compressed(folder / "linear.npz", columns=np.flatnonzero(kept.get_support()),
+                        scaler_mean=scaler.mean_, scaler_scale=scaler.scale_,
                         coef=regression.coef_, intercept=regression.intercept_, classes=regression.classes_)
 
 
