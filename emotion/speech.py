@@ -131,9 +131,9 @@ class LinearSpeechModel:
 
     def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
         """:meth:`describe` of each window from contours computed once for the recording."""
-        power, levels = functionals.power_frames(samples), features.frame_db(samples)
+        measures, levels = functionals.frame_measures(samples), features.frame_db(samples)
         return np.stack([
-            np.concatenate([functionals.functionals_from_power(power[frame_slice], levels[frame_slice]),
+            np.concatenate([functionals.functionals_from_frames(measures[frame_slice], levels[frame_slice]),
                             features.pitch_from_contours(c.intensity_db[steps], c.f0_hz[steps])])
             for frame_slice, steps in window_slices(spans, levels)])
 

@@ -120,10 +120,10 @@ def test_a_window_of_a_recording_reads_as_it_would_alone():
     loud = loud[: len(loud) // features.HOP_LENGTH * features.HOP_LENGTH]  # windows start on a frame
     quiet = load_audio(AUDIO / "03-01-03-02-01-01-10.wav") * 0.03          # -30 dB
     recording = np.concatenate([loud, quiet])
-    power, levels = functionals.power_frames(recording), features.frame_db(recording)
+    measures, levels = functionals.frame_measures(recording), features.frame_db(recording)
     first = len(loud) // features.HOP_LENGTH
     frames = slice(first, first + (len(quiet) - features.FRAME_LENGTH) // features.HOP_LENGTH + 1)
-    framed = functionals.functionals_from_power(power[frames], levels[frames])
+    framed = functionals.functionals_from_frames(measures[frames], levels[frames])
     np.testing.assert_allclose(framed, functionals.wide_features(quiet), rtol=1e-3, atol=1e-2)
 
 
