@@ -1,6 +1,6 @@
 """How much would knowing the speaker help? A study for the speech model, not shipped.
 
-    .venv/bin/python -m training.speech_adaptation_study
+    .venv/bin/python -m training.speech_adaptation_study [--shipped]
 
 Same actor-grouped 5-fold CV as training.train_speech (actors 01-20). Compares the shipped
 speaker-independent setting with per-speaker normalisation: each actor's feature vectors are
@@ -56,7 +56,8 @@ def normalised_by_speaker(X: np.ndarray, actors: np.ndarray, baseline_rows, scal
     return out
 
 
-def actor_cv(X: np.ndarray, y: np.ndarray, folds, C: float = 3.0) -> tuple[float, float]:
+def actor_cv(X: np.ndarray, y: np.ndarray, folds, C: float = 3.0, fit=None) -> tuple[float, float]:
+    """Pooled out-of-fold accuracy and macro-F1 of an RBF SVM, or of ``fit(X, y, train_rows)``."""
     from sklearn.metrics import f1_score
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
@@ -64,16 +65,59 @@ def actor_cv(X: np.ndarray, y: np.ndarray, folds, C: float = 3.0) -> tuple[float
 
     predicted = np.zeros(len(y), int)
     for train, test in folds:
-        model = make_pipeline(StandardScaler(), SVC(C=C, gamma="scale", class_weight="balanced", random_state=SEED))
-        predicted[test] = model.fit(X[train], y[train]).predict(X[test])
+        if fit is None:
+            model = make_pipeline(StandardScaler(), SVC(C=C, gamma="scale", class_weight="balanced", random_state=SEED))
+            model.fit(X[train], y[train])
+        else:
+            model = fit(X, y, train)
+        predicted[test] = model.predict(X[test])
     return float(np.mean(predicted == y)), float(f1_score(y, predicted, average="macro"))
 
 
+def shipped_model_study(folder, table) -> None:
+    """The same question for the shipped model: its logistic regression on wide + pitch features."""
+    from training.train_speech import LINEAR_CONFIGS, linear_fit
+    from training.speech_data import make_wide_features
+
+    config = LINEAR_CONFIGS["logreg_wide_pitch_C0.01"]
+    wide = speech_data.cached("wide", table, lambda: make_wide_features(folder, table))["clean"]
+    pitch = speech_data.cached("pitch", table, lambda: make_pitch_features(folder, table))["clean"]
+    X = np.hstack([wide, pitch])
+    y, actors, folds = table["label"].to_numpy(), table["actor"].to_numpy(), actor_folds(table)
+
+    def fit(features, labels, train):
+        return linear_fit({"wide": features[:, :wide.shape[1]], "pitch": features[:, wide.shape[1]:]},
+                          labels, train, config)
+
+    settings = {
+        "speaker-independent (shipped)": [X],
+        "centred on all 60 clips of the speaker": [normalised_by_speaker(X, actors, lambda r: r, False)],
+        "centred on the speaker's 12 neutral/calm clips": [normalised_by_speaker(X, actors, lambda r: r[y[r] == 0], False)],
+    }
+    for k in (10, 20):
+        rng = np.random.default_rng(SEED)
+        settings[f"centred on {k} random clips of the speaker, {DRAWS} draws"] = [
+            normalised_by_speaker(X, actors, lambda r: rng.choice(r, k, replace=False), False) for _ in range(DRAWS)]
+    print("| setting (shipped logistic regression, wide + pitch, actor-grouped 5-fold CV, n=1200) | accuracy | macro-F1 |"
+          "\n|---|---|---|")
+    for name, versions in settings.items():
+        accuracy, macro_f1 = np.mean([actor_cv(version, y, folds, fit=fit) for version in versions], axis=0)
+        print(f"| {name} | {accuracy:.3f} | {macro_f1:.3f} |", flush=True)
+
+
 def main() -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--shipped", action="store_true",
+                        help="the shipped logistic regression on wide + pitch features (the SVM study otherwise)")
+    args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     folder = speech_data.speech_dir()
     table = speech_data.load_labels(folder)
     table = table[table["actor"].isin(TRAIN_ACTORS)].reset_index(drop=True)
+    if args.shipped:
+        return shipped_model_study(folder, table)
     classic = speech_data.cached("classic", table, lambda: make_classic_features(folder, table, SEED))["clean"]
     pitch = speech_data.cached("pitch", table, lambda: make_pitch_features(folder, table))["clean"]
     extra = speech_data.cached("extra", table, lambda: make_extra_features(folder, table))["clean"]
