@@ -21,9 +21,10 @@ from training.train_speech import (CLASSIC_CONFIGS, LINEAR_CONFIGS, SEED, TRAIN_
                                    linear_fit, linear_inputs)
 from training.speech_data import make_classic_features, make_pitch_features, make_wide_features
 
+# name: (fit function, its config, the feature sets its inputs are made of, in order)
 MODELS = {
-    "svm_rbf_C10_pitch (previous)": ("classic", CLASSIC_CONFIGS["svm_rbf_C10_pitch"]),
-    "logreg_wide_pitch_C0.01 (shipped)": ("linear", LINEAR_CONFIGS["logreg_wide_pitch_C0.01"]),
+    "svm_rbf_C10_pitch (previous)": (classic_fit, CLASSIC_CONFIGS["svm_rbf_C10_pitch"], ["clean", "pitch"]),
+    "logreg_wide_pitch_C0.01 (shipped)": (linear_fit, LINEAR_CONFIGS["logreg_wide_pitch_C0.01"], ["wide", "pitch"]),
 }
 
 
@@ -32,10 +33,6 @@ def scaled_features(clips: list[np.ndarray], gain: float) -> dict:
     return {"clean": np.stack([classic_features(trim_silence(clip)) for clip in scaled]),
             "pitch": np.stack([pitch_features(clip) for clip in scaled]),
             "wide": np.stack([wide_features(clip) for clip in scaled])}
-
-
-def classic_inputs(features: dict, rows: np.ndarray) -> np.ndarray:
-    return np.hstack([features["clean"][rows], features["pitch"][rows]])
 
 
 def main() -> None:
@@ -54,17 +51,12 @@ def main() -> None:
     y = table["label"].to_numpy()
 
     print(f"gain x{args.gain} ({20 * np.log10(args.gain):+.1f} dB), actor-grouped 5-fold CV, n = {len(y)}")
-    for name, (kind, config) in MODELS.items():
+    for name, (fit, config, inputs) in MODELS.items():
         as_recorded, at_gain = np.zeros(len(y), int), np.zeros(len(y), int)
         for train, test in actor_folds(table):
-            if kind == "classic":
-                model = classic_fit(recorded, y, train, config)
-                as_recorded[test] = model.predict(classic_inputs(recorded, test))
-                at_gain[test] = model.predict(classic_inputs(scaled, test))
-            else:
-                model = linear_fit(recorded, y, train, config)
-                as_recorded[test] = model.predict(linear_inputs(recorded, config, test))
-                at_gain[test] = model.predict(linear_inputs(scaled, config, test))
+            model = fit(recorded, y, train, config)
+            as_recorded[test] = model.predict(linear_inputs(recorded, {"features": inputs}, test))
+            at_gain[test] = model.predict(linear_inputs(scaled, {"features": inputs}, test))
         print(f"{name:<36} accuracy {np.mean(as_recorded == y):.3f} as recorded, {np.mean(at_gain == y):.3f} "
               f"at the gain; predictions unchanged {np.mean(as_recorded == at_gain):.1%}")
 

@@ -122,12 +122,12 @@ class FaceDetector:
 
 # Test-time augmentation: the views of each face whose probabilities are averaged.
 # "flip_shifts" (the face, four copies shifted by SHIFT_PIXELS diagonally, and the mirror image
-# of all five) is 1.6 points more accurate on PublicTest than "flip", but 10 views cost ~30 ms a
-# face on 2 cores, over the live overlay's 30 ms budget; so the product serves "flip" (see the card).
+# of all five) is about a point more accurate on PublicTest than "flip", but 10 views cost ~30 ms
+# a face on 2 cores, over the live overlay's 30 ms budget; so the product serves "flip" (figures
+# in models/face/MODEL_CARD.md).
 TTA_VIEWS = ("single", "flip", "flip_shifts")
 SHIFT_PIXELS = 3
 SERVED_VIEWS = "flip"
-SHIFT_PIXELS = 3
 
 
 class FaceEmotionModel:

@@ -111,6 +111,8 @@ def functionals(contours: np.ndarray) -> np.ndarray:
     up = [np.mean(contours > (low + level * span), axis=0) for level in UP_LEVELS]
     steps = np.diff(contours, axis=0) if n > 1 else np.zeros_like(contours)
     mean_rise = np.sum(np.maximum(steps, 0), axis=0) / max(1, n - 1)
+    # "offset" (the fit's value at the middle, t = 0) equals the mean: a redundant column that the
+    # shipped weights include; drop it at the next retrain (changes FEATURE_NAMES and the weights).
     stats = np.stack([
         mean, np.sqrt(variance), skewness, kurtosis,
         q1, q2, q3, q2 - q1, q3 - q2, q3 - q1, p01, p99, p99 - p01, slope, mean, fit_error, *up, mean_rise,

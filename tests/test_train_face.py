@@ -68,3 +68,13 @@ def test_a_new_cycle_records_the_cycles_behind_it(tmp_path, monkeypatch):
         {"run": "cycle1", "epochs_trained": 18, "training_hours": 2.15, "served_accuracy": 0.6135}]
     assert face_report.earlier_cycles({"settings": {"init_from": None}}, "fresh") == []
     assert face_report.earlier_cycles({"settings": {"init_from": str(tmp_path / "other.keras")}}, "x") == []
+
+
+def test_a_run_below_the_shipped_model_is_not_shipped(tmp_path, monkeypatch):
+    from training import face_report
+
+    monkeypatch.setattr(face_report, "MODEL_DIR", tmp_path)
+    (tmp_path / "metrics.json").write_text(json.dumps({"run": "cycle2", "served": {"accuracy": 0.6431}}))
+    assert "below the shipped cycle2" in face_report.worse_than_shipped({"best": 0.6400}, "cycle3")
+    assert face_report.worse_than_shipped({"best": 0.6467}, "cycle3") is None
+    assert face_report.worse_than_shipped({"best": 0.6400}, "cycle2") is None  # re-shipping the same run

@@ -1,6 +1,6 @@
 """Ship the best face checkpoint: copy it to models/face/ and measure it on PublicTest.
 
-    .venv/bin/python -m training.face_report [--run vgg32_cw]
+    .venv/bin/python -m training.face_report --run NAME [--force]   # refuses a run below the shipped model
     .venv/bin/python -m training.face_report --compare RUN [RUN ...]   # ships nothing
 
 Writes models/face/model.keras (weights only, no optimizer state), metrics.json (accuracy,
@@ -81,10 +81,26 @@ def earlier_cycles(state: dict, run: str) -> list[dict]:
              "training_hours": shipped["training_hours"], "served_accuracy": shipped["served"]["accuracy"]}]
 
 
+def worse_than_shipped(state: dict, run: str) -> str | None:
+    """Why shipping this run would make the product worse, or None. Training validates with the
+    mirrored-face average; that is the served view whenever SERVED_VIEWS is "flip"."""
+    shipped_file = MODEL_DIR / "metrics.json"
+    if SERVED_VIEWS != "flip" or not shipped_file.exists():
+        return None
+    shipped = json.loads(shipped_file.read_text())
+    accuracy = shipped.get("served", {}).get("accuracy")
+    if accuracy is not None and shipped.get("run") != run and state.get("best", 0.0) < accuracy:
+        return (f"{run}'s best epoch validated at {state.get('best', 0.0):.4f}, below the shipped "
+                f"{shipped.get('run')} ({accuracy:.4f})")
+    return None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--run", default="vgg32_cw")
-    parser.add_argument("--compare", nargs="+", metavar="RUN", help="print these runs side by side; ship nothing")
+    which = parser.add_mutually_exclusive_group(required=True)
+    which.add_argument("--run", help="ship this run's best epoch")
+    which.add_argument("--compare", nargs="+", metavar="RUN", help="print these runs side by side; ship nothing")
+    parser.add_argument("--force", action="store_true", help="ship even if it validated below the shipped model")
     args = parser.parse_args()
     if args.compare:
         return compare(args.compare)
@@ -93,6 +109,9 @@ def main() -> None:
 
     run_dir = RUNS / args.run
     state = json.loads((run_dir / "state.json").read_text())
+    refusal = worse_than_shipped(state, args.run)
+    if refusal and not args.force:
+        raise SystemExit(refusal + "; nothing shipped (--force ships it anyway)")
     lineage = earlier_cycles(state, args.run)  # read before the shipped files are replaced
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
     model_file = MODEL_DIR / "model.keras"
