@@ -1,13 +1,14 @@
 """Command line: ``python -m emotion analyze PATH`` prints the analysis as JSON.
 
 Images give every face with its box and probabilities; videos give the facial-emotion timeline
-and summary; audio files (and a video's sound track with ``--audio``) give the vocal-emotion
-timeline, summary and delivery measures. Exit status 2 with a message on stderr for input that
-cannot be analysed.
+and summary; audio files (an audio-only webm or mp4 too, and a video's sound track with
+``--audio``) give the vocal-emotion timeline, summary and delivery measures. Exit status 2 with
+a message on stderr for input that cannot be analysed.
 """
 import argparse
 import dataclasses
 import json
+import math
 import sys
 from pathlib import Path
 
@@ -19,7 +20,7 @@ AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a"}
 
 def analyze(path: Path, frames_per_second: float, sound_track: bool = False) -> dict:
     suffix = path.suffix.lower()
-    if sound_track or suffix in AUDIO_SUFFIXES:
+    if sound_track or suffix in AUDIO_SUFFIXES or is_audio_only(path):
         from emotion.speech import analyze_audio_file
 
         return analyze_audio_file(path)
@@ -31,13 +32,31 @@ def analyze(path: Path, frames_per_second: float, sound_track: bool = False) -> 
     return {"kind": "video", **dataclasses.asdict(analyzer.analyze_video(path, frames_per_second))}
 
 
+def is_audio_only(path: Path) -> bool:
+    """A video container with no picture: browsers record audio answers as .webm too."""
+    from emotion.media import has_video_stream
+
+    return path.suffix.lower() not in IMAGE_SUFFIXES and has_video_stream(path) is False
+
+
+def positive_rate(text: str) -> float:
+    """argparse type for --fps: 0 would divide by zero, a negative rate never advance."""
+    try:
+        rate = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not (math.isfinite(rate) and rate > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive number of frames per second, not {text}")
+    return rate
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m emotion", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     analyze_parser = commands.add_parser("analyze", help="analyse an image or a video file")
     analyze_parser.add_argument("path", type=Path)
-    analyze_parser.add_argument("--fps", type=float, default=5.0, help="video frames sampled per second")
+    analyze_parser.add_argument("--fps", type=positive_rate, default=5.0, help="video frames sampled per second")
     analyze_parser.add_argument("--audio", action="store_true", help="analyse a video's sound track instead of its faces")
     args = parser.parse_args(argv)
 

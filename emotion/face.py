@@ -6,6 +6,7 @@ loads its network lazily, once per process (see :mod:`emotion.registry`).
 import json
 import logging
 import threading
+import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -130,6 +131,20 @@ SHIFT_PIXELS = 3
 SERVED_VIEWS = "flip"
 
 
+def load_face_network(model_file: Path):
+    """The Keras network in ``model_file``; ModelUnavailable when it is missing or damaged."""
+    import keras
+
+    if not Path(model_file).exists():
+        raise ModelUnavailable(f"face model weights missing: {model_file}")
+    # Keras reports an empty or cut-short .keras as ValueError ("File not found" even when the
+    # file is there), a damaged weights file as h5py's OSError, a broken config as JSON errors.
+    try:
+        return keras.models.load_model(model_file, compile=False)
+    except (ValueError, OSError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as error:
+        raise ModelUnavailable(f"face model damaged, cannot load {model_file}: {error}") from error
+
+
 class FaceEmotionModel:
     """The Keras CNN behind one compiled function; batches of any size, no retracing."""
 
@@ -137,13 +152,9 @@ class FaceEmotionModel:
         from emotion.runtime import tensorflow
 
         tf = tensorflow()
-        import keras
-
         if views not in TTA_VIEWS:
             raise ValueError(f"views must be one of {TTA_VIEWS}")
-        if not Path(model_file).exists():
-            raise ModelUnavailable(f"face model weights missing: {model_file}")
-        self.keras_model = keras.models.load_model(model_file, compile=False)
+        self.keras_model = load_face_network(model_file)
         self.views = views
         network = self.keras_model
 

@@ -1,6 +1,8 @@
 """Decoding images and videos into grayscale frames, with domain errors for bad media."""
 import logging
 import math
+import shutil
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +13,7 @@ from emotion.errors import EmptyInput, UnreadableMedia
 log = logging.getLogger(__name__)
 
 MAX_VIDEO_SECONDS = 15 * 60  # a guard against endless streams, far above any answer
+PROBE_TIMEOUT_SECONDS = 30
 
 
 def decode_image(source: bytes | str | Path | np.ndarray) -> np.ndarray:
@@ -23,38 +26,52 @@ def decode_image(source: bytes | str | Path | np.ndarray) -> np.ndarray:
         data = Path(source).read_bytes() if isinstance(source, (str, Path)) else source
         if not data:
             raise EmptyInput("The image is empty.")
-        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_UNCHANGED)
+        # Grayscale, 8-bit whatever the file's depth (16-bit PNGs too), turned upright by its
+        # EXIF orientation as phone photos need; IMREAD_UNCHANGED would do neither.
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
         if image is None:
             raise UnreadableMedia("This image could not be read: send a JPEG or PNG.")
     return to_gray(image)
 
 
 def to_gray(image: np.ndarray) -> np.ndarray:
+    """A BGR, BGRA or gray array (8 or 16 bits) as 8-bit gray: the face detector's equalizeHist
+    takes nothing else."""
     import cv2
 
+    if image.dtype == np.uint16:
+        image = (image >> 8).astype(np.uint8)
+    elif image.dtype != np.uint8:
+        image = np.clip(image, 0, 255).astype(np.uint8)
     if image.ndim == 2:
-        return image if image.dtype == np.uint8 else image.astype(np.uint8)
+        return image
     if image.shape[2] == 4:
         return cv2.cvtColor(image, cv2.COLOR_BGRA2GRAY)
     return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
 def sample_video_frames(path: str | Path, frames_per_second: float = 5.0) -> Iterator[tuple[float, np.ndarray]]:
-    """Yield (seconds, grayscale frame) about ``frames_per_second`` times per second of video.
+    """(seconds, grayscale frame) pairs, about ``frames_per_second`` of them per second of video.
 
     Reads webm (VP8/VP9, as browsers record) and mp4. MediaRecorder files carry no frame count
-    and sometimes no frame rate, so time comes from each frame's own timestamp.
+    and sometimes no frame rate, so time comes from each frame's own timestamp. Raises
+    ValueError at once (not on the first frame) for a rate that is not a positive number.
     """
+    if not (math.isfinite(frames_per_second) and frames_per_second > 0):
+        raise ValueError(f"frames_per_second must be a positive number, not {frames_per_second}")
+    return _frames(Path(path), 1.0 / frames_per_second)
+
+
+def _frames(path: Path, interval: float) -> Iterator[tuple[float, np.ndarray]]:
     import cv2
 
-    path = Path(path)
     if not path.exists() or path.stat().st_size == 0:
         raise EmptyInput("The video file is empty.")
     capture = cv2.VideoCapture(str(path))
     try:
         if not capture.isOpened():
             raise UnreadableMedia("This video could not be read: record again, or send a webm or mp4 file.")
-        yield from _sampled(capture, 1.0 / frames_per_second)
+        yield from _sampled(capture, interval)
     finally:
         capture.release()
 
@@ -79,8 +96,29 @@ def _sampled(capture, interval: float) -> Iterator[tuple[float, np.ndarray]]:
         if not ok or frame is None:
             continue
         yielded += 1
-        while next_time <= seconds + 1e-6:  # the next sample is due one interval on
-            next_time += interval
+        # The next sample is due at the first whole interval after this frame: computed, not
+        # stepped to, so a rate far above the video's own costs nothing.
+        next_time = (math.floor((seconds + 1e-6) / interval) + 1) * interval
         yield seconds, to_gray(frame)
     if yielded == 0:
         raise UnreadableMedia("No picture could be read from this video: it may be damaged or audio only.")
+
+
+def has_video_stream(path: str | Path) -> bool | None:
+    """Whether ffprobe finds a picture stream in the file; None when it cannot tell (no ffprobe,
+    or a file it cannot read), so callers keep their usual path and its usual error.
+
+    A browser's audio-only MediaRecorder file is a .webm like its video recordings.
+    """
+    ffprobe = shutil.which("ffprobe")
+    if ffprobe is None:
+        return None
+    command = [ffprobe, "-v", "error", "-select_streams", "v", "-show_entries", "stream=codec_type",
+               "-of", "csv=p=0", str(path)]
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=PROBE_TIMEOUT_SECONDS)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    if done.returncode != 0:
+        return None
+    return "video" in done.stdout

@@ -54,25 +54,37 @@ def summarise(timeline, probabilities: np.ndarray, classes, frame_interval: floa
     mean = probabilities.mean(axis=0)
     with_face = [point for point in timeline if point.face_found]
     strongest = max(with_face, key=lambda point: max(point.probabilities.values()))
-    duration = timeline[-1].time + frame_interval if timeline else 0.0
+    spans = point_spans(timeline, frame_interval)
+    duration = timeline[-1].time + spans[-1] if timeline else 0.0
     return VideoSummary(
         mean_probabilities=_named(mean, classes),
         dominant_emotion=classes[int(mean.argmax())],
         face_share=round(len(with_face) / len(timeline), 4),
-        longest_gap_seconds=round(longest_gap(timeline, frame_interval), 3),
+        longest_gap_seconds=round(longest_gap(timeline, spans), 3),
         frames_analysed=len(timeline),
         duration_seconds=round(duration, 3),
         strongest_moment=strongest.time,
     )
 
 
-def longest_gap(timeline, frame_interval: float) -> float:
-    """Longest run of consecutive sampled frames with no face, in seconds."""
-    longest = run = 0
-    for point in timeline:
-        run = 0 if point.face_found else run + 1
+def point_spans(timeline, frame_interval: float) -> list[float]:
+    """Seconds each sampled frame stands for: until the next one, the last for the median step.
+
+    From the frames' own times, not the requested interval: asked for more frames per second
+    than the video holds, the sampler returns each frame once, further apart than asked.
+    """
+    steps = np.diff([point.time for point in timeline])
+    last = float(np.median(steps)) if len(steps) else frame_interval
+    return [*steps.tolist(), last]
+
+
+def longest_gap(timeline, spans: list[float]) -> float:
+    """Longest stretch of consecutive sampled frames with no face, in seconds."""
+    longest = run = 0.0
+    for point, span in zip(timeline, spans):
+        run = 0.0 if point.face_found else run + span
         longest = max(longest, run)
-    return longest * frame_interval
+    return longest
 
 
 def _named(values, classes) -> dict[str, float]:

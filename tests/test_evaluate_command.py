@@ -3,11 +3,14 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
-from tests.conftest import FIXTURES, REPO_ROOT
+from tests.conftest import DATASETS, FIXTURES, REPO_ROOT
 
 pytestmark = pytest.mark.slow
+
+FACE_DATA = DATASETS / "face" / "fer2013_train_publictest.npz"
 
 
 def evaluate(*args):
@@ -37,8 +40,68 @@ def test_evaluate_speech_module_delegates_to_the_same_command():
     assert completed.returncode == 2 and "not a readable folder" in completed.stderr
 
 
-def test_face_analyzer_reports_its_measured_accuracy():
+def public_test_faces():
+    with np.load(FACE_DATA) as data:
+        rows = np.flatnonzero(data["usage"] == "PublicTest")
+        return data["images"][rows], data["labels"][rows]
+
+
+def test_the_accuracy_the_face_analyzer_reports_is_what_the_shipped_model_scores(tmp_path):
+    """The product shows FaceAnalyzer.model_accuracy next to each reading; it comes from the
+    card's metrics.json. Scoring the committed model on all of PublicTest (3589 faces, ~25 s)
+    must give that figure again, so a model swapped without its card (or a card edited by
+    hand) fails here. 0.002 allows for float differences between CPUs; one face is 0.0003."""
     from emotion.face import MODEL_FILE, FaceAnalyzer
 
-    metrics = json.loads((MODEL_FILE.parent / "metrics.json").read_text())
-    assert FaceAnalyzer().model_accuracy == metrics["served"]["accuracy"]
+    images, labels = public_test_faces()
+    np.savez(tmp_path / "public_test.npz", images=images, labels=labels)
+    completed = evaluate("face", str(tmp_path / "public_test.npz"))
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    measured = json.loads(completed.stdout.strip().splitlines()[-1])
+    card = json.loads((MODEL_FILE.parent / "metrics.json").read_text())
+    assert measured["n"] == card["n"] == 3589
+    assert measured["accuracy"] == pytest.approx(card["served"]["accuracy"], abs=0.002)
+    assert measured["macro_f1"] == pytest.approx(card["served"]["macro_f1"], abs=0.002)
+    assert FaceAnalyzer().model_accuracy == pytest.approx(measured["accuracy"], abs=0.002)
+
+
+def test_face_faces_may_come_flattened_or_with_a_channel_axis(tmp_path):
+    images, labels = public_test_faces()
+    images, labels = images[:40], labels[:40]
+    np.savez(tmp_path / "flat.npz", images=images.reshape(40, 48 * 48), labels=labels)
+    np.savez(tmp_path / "channel.npz", images=images[..., None], labels=labels)
+    np.savez(tmp_path / "plain.npz", images=images, labels=labels)
+    results = []
+    for name in ("flat", "channel", "plain"):
+        completed = evaluate("face", str(tmp_path / f"{name}.npz"))
+        assert completed.returncode == 0, completed.stderr[-2000:]
+        results.append(json.loads(completed.stdout.strip().splitlines()[-1]))
+    assert results[0]["n"] == 40 and results[0] == results[1] == results[2]
+
+
+def test_face_images_of_the_wrong_shape_exit_2_with_a_message(tmp_path):
+    np.savez(tmp_path / "faces.npz", images=np.zeros((5, 10, 10), np.uint8), labels=np.zeros(5, np.int64))
+    completed = evaluate("face", str(tmp_path / "faces.npz"))
+    assert completed.returncode == 2 and completed.stdout == ""
+    assert "cannot evaluate face" in completed.stderr and "shape (5, 10, 10)" in completed.stderr
+    assert "Traceback" not in completed.stderr
+
+
+@pytest.mark.parametrize("images, labels, complaint", [
+    (np.zeros((5, 48, 48, 3), np.uint8), np.zeros(5, np.int64), "shape (5, 48, 48, 3)"),
+    (np.zeros((5, 2300), np.uint8), np.zeros(5, np.int64), "shape (5, 2300)"),
+    (np.full((5, 48, 48), "x"), np.zeros(5, np.int64), "numeric"),
+    (np.full((5, 48, 48), np.nan), np.zeros(5, np.int64), "0..255"),
+    (np.zeros((5, 48, 48), np.uint8), np.array([0, 1, 2, 3, 7]), "0..6"),
+    (np.zeros((5, 48, 48), np.uint8), np.array([0, 1, 2, 3, -1]), "0..6"),
+    (np.zeros((5, 48, 48), np.uint8), np.array([0, 1, 2, 3, 2.5]), "0..6"),
+    (np.zeros((5, 48, 48), np.uint8), np.zeros(4, np.int64), "one per face"),
+])
+def test_face_data_the_model_cannot_take_is_a_clear_error(tmp_path, capsys, images, labels, complaint):
+    from training.evaluate import main
+
+    np.savez(tmp_path / "faces.npz", images=images, labels=labels)
+    assert main(["face", str(tmp_path / "faces.npz")]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "cannot evaluate face" in captured.err and complaint in captured.err

@@ -122,15 +122,24 @@ def test_clip_summary_is_consistent(analyzer, name):
     assert len(result.timeline) == summary.frames_analysed
     gaps = [p for p in result.timeline if not p.face_found]
     assert all(p.probabilities is None for p in gaps)
-    assert summary.longest_gap_seconds == pytest.approx(0.2 * max_run(gaps, result.timeline), abs=1e-6)
+    assert 0 <= summary.longest_gap_seconds < summary.duration_seconds
 
 
-def max_run(gaps, timeline):
-    longest = run = 0
-    for point in timeline:
-        run = run + 1 if point in gaps else 0
-        longest = max(longest, run)
-    return longest
+def test_longest_gap_follows_the_frames_own_times():
+    """Frames further apart than asked (a rate above the video's own): the gap is measured
+    from the first faceless frame to the next frame with a face, not counted in intervals."""
+    from emotion.base import TimelinePoint
+    from emotion.video import summarise
+
+    seen = dict.fromkeys(FACE_CLASSES, 1 / 7)
+    times_and_faces = [(0.0, True), (0.1, False), (0.2, True), (0.5, False), (0.9, False), (1.0, True), (1.1, False)]
+    timeline = tuple(TimelinePoint(time=t, face_found=found, probabilities=seen if found else None)
+                     for t, found in times_and_faces)
+    summary = summarise(timeline, np.full((3, 7), 1 / 7), FACE_CLASSES, frame_interval=1 / 30)
+    # Faceless stretches: 0.1 -> 0.2 (0.1 s), 0.5 -> 1.0 (0.5 s), and 1.1 to the end: the last
+    # frame stands for the median step between frames, 0.1 s. Counting 1/30 s per frame says 0.067.
+    assert summary.longest_gap_seconds == pytest.approx(0.5)
+    assert summary.duration_seconds == pytest.approx(1.2)
 
 
 def test_labelled_clips_are_read_above_chance(analyzer):
@@ -199,6 +208,99 @@ def test_heatmap_highlights_part_of_the_face(analyzer):
     assert heat.shape == (48, 48)
     assert 0 <= heat.min() and heat.max() <= 1 and heat.max() > 0.5
     assert heat.mean() < 0.9  # a map that lights everything up explains nothing
+
+
+def test_heatmap_is_finer_than_three_by_three(analyzer):
+    """The network's last 3x3 map cannot tell eyes from mouth: a map drawn from it is nearly
+    rebuilt from its own 3x3 average, a 6x6 one is not."""
+    import cv2
+
+    for png in sorted((FIXTURES / "face").glob("*.png")):
+        heat = analyzer.heatmap(cv2.imread(str(png), cv2.IMREAD_GRAYSCALE))
+        nine_cells = cv2.resize(cv2.resize(heat, (3, 3), interpolation=cv2.INTER_AREA), (48, 48),
+                                interpolation=cv2.INTER_CUBIC)
+        assert np.abs(heat - nine_cells).max() > 0.4, png.name  # 0.15-0.19 from the 3x3 map
+
+
+def test_heatmap_of_a_smile_differs_from_a_neutral_face(analyzer):
+    import cv2
+
+    def heat(label):
+        png = next((FIXTURES / "face").glob(f"*_{label}.png"))
+        return analyzer.heatmap(cv2.imread(str(png), cv2.IMREAD_GRAYSCALE))
+
+    happy, neutral = heat("happy"), heat("neutral")
+    assert np.corrcoef(happy.ravel(), neutral.ravel())[0, 1] < 0.5  # 0.87 from the 3x3 map
+    rows = np.arange(48)[:, None]
+    # The smile lies below the eyes: the happy map's weight sits lower in the face.
+    assert (happy * rows).sum() / happy.sum() > (neutral * rows).sum() / neutral.sum()
+
+
+def test_sixteen_bit_png_reads_as_its_eight_bit_original(analyzer, tmp_path):
+    import cv2
+
+    from emotion.media import decode_image
+
+    face = cv2.imread(str(FIXTURES / "face" / "fer2013_row00007_3_happy.png"), cv2.IMREAD_GRAYSCALE)
+    deep_face = tmp_path / "face16.png"
+    cv2.imwrite(str(deep_face), face.astype(np.uint16) * 257)  # 0..255 -> 0..65535
+    assert np.array_equal(decode_image(deep_face), face)
+
+    frame = frame_with_a_face(AV / "happy_1.mp4", analyzer)
+    deep_frame = tmp_path / "frame16.png"
+    cv2.imwrite(str(deep_frame), frame.astype(np.uint16) * 257)
+    assert cv2.imread(str(deep_frame), cv2.IMREAD_UNCHANGED).dtype == np.uint16
+    result, expected = analyzer.analyze_image(deep_frame), analyzer.analyze_image(frame)
+    assert len(result.faces) == 1 and result.faces[0].box == expected.faces[0].box
+
+
+def test_image_is_turned_upright_by_its_exif_orientation(tmp_path):
+    from PIL import Image
+
+    from emotion.media import decode_image
+
+    photo = tmp_path / "phone.jpg"
+    exif = Image.Exif()
+    exif[0x0112] = 6  # Orientation: the camera was held on its side; turn 90 degrees to view
+    Image.new("L", (64, 32), 90).save(photo, exif=exif)
+    assert decode_image(photo).shape == (64, 32)
+
+
+@pytest.mark.parametrize("damage", ["empty", "truncated"])
+def test_damaged_face_model_is_model_unavailable(tmp_path, damage):
+    from emotion.errors import ModelUnavailable
+    from emotion.face import MODEL_FILE, FaceEmotionModel
+
+    damaged = tmp_path / "model.keras"
+    shipped = MODEL_FILE.read_bytes()
+    damaged.write_bytes(b"" if damage == "empty" else shipped[: len(shipped) // 2])
+    with pytest.raises(ModelUnavailable, match="face model damaged"):
+        FaceEmotionModel(damaged)
+
+
+@pytest.mark.parametrize("rate", [0, -2.0, float("nan")])
+def test_sampling_refuses_a_rate_that_is_not_positive(rate):
+    from emotion.media import sample_video_frames
+
+    with pytest.raises(ValueError, match="positive"):
+        sample_video_frames(AV / "happy_1.webm", rate)
+
+
+def test_sampling_faster_than_the_video_gives_each_frame_once():
+    from emotion.media import sample_video_frames
+
+    times = [t for t, _ in sample_video_frames(AV / "happy_1.webm", 1e6)]
+    assert len(times) == len(set(times)) > 50 and times == sorted(times)
+
+
+@pytest.mark.parametrize("rate", ["0", "-1", "nan", "five"])
+def test_command_line_refuses_a_rate_that_is_not_positive(rate, capsys):
+    from emotion.__main__ import main
+
+    with pytest.raises(SystemExit) as exit_:
+        main(["analyze", str(AV / "happy_1.webm"), "--fps", rate])
+    assert exit_.value.code == 2
+    assert "--fps" in capsys.readouterr().err
 
 
 def test_command_line_prints_the_timeline_as_json():
