@@ -108,8 +108,9 @@ class SvmSpeechModel:
 
 
 class LinearSpeechModel:
-    """Multinomial logistic regression on the wide functionals and the pitch statistics,
-    standardised; stored as plain arrays (no pickle)."""
+    """A linear classifier (multinomial logistic regression, or shrinkage LDA) on the wide
+    functionals and the pitch statistics, standardised: probabilities are the softmax of its
+    linear scores. Stored as plain arrays (no pickle)."""
 
     N_FEATURES = len(functionals.FEATURE_NAMES) + 32   # wide functionals, then pitch statistics
     CLIP_SCORE = 10.0   # standardised inputs beyond +-10 are outliers the regression never saw

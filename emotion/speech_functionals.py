@@ -4,9 +4,9 @@ written here in numpy so it needs no extra package and carries no research-only 
 Per 10 ms frame (the same pre-emphasised 25 ms Hamming frames as the classic features):
 26 log-mel band levels and the loudness, both in dB relative to the clip's loud level (so the
 microphone's gain does not matter), 14 MFCCs, and 12 spectral shape measures; plus the deltas of
-all 53 -> 106 contours. Over the clip, 21 functionals of each contour (moments, quartiles and
-ranges, a linear fit, the share of time above set levels of its range, the mean rise)
--> 2,226 numbers.
+all 53 -> 106 contours. Over the clip, 20 functionals of each contour (moments, quartiles and
+ranges, a linear fit's slope and error, the share of time above set levels of its range, the
+mean rise) -> 2,120 numbers.
 
 Why: the 432 classic + pitch statistics describe each contour by ten order statistics only; the
 finer picture of the spectrum's shape over time is what a linear model can use across speakers
@@ -24,7 +24,7 @@ RELATIVE_FLOOR = 1e-9          # -90 dB re the frame's own power
 FLOOR_DB = 90.0                # levels no lower than this under the stretch's loud level
 FUNCTIONAL_NAMES = (
     "mean", "std", "skew", "kurtosis", "q1", "q2", "q3", "iqr12", "iqr23", "iqr13", "p01", "p99", "range",
-    "slope", "offset", "fit_error", *(f"up{int(level * 100)}" for level in UP_LEVELS), "mean_rise",
+    "slope", "fit_error", *(f"up{int(level * 100)}" for level in UP_LEVELS), "mean_rise",
 )
 SHAPE_NAMES = ("centroid", "spread", "skewness", "kurtosis", "flatness", "slope", "rolloff25", "rolloff50",
                "rolloff75", "rolloff90", "flux", "low_high_ratio")
@@ -91,7 +91,7 @@ def _signed_log(values: np.ndarray) -> np.ndarray:
 
 
 def functionals(contours: np.ndarray) -> np.ndarray:
-    """(n_columns * 21,) functionals of each column over time, :data:`FUNCTIONAL_NAMES` order."""
+    """(n_columns * 20,) functionals of each column over time, :data:`FUNCTIONAL_NAMES` order."""
     n = len(contours)
     mean = contours.mean(axis=0)
     centred = contours - mean
@@ -111,17 +111,16 @@ def functionals(contours: np.ndarray) -> np.ndarray:
     up = [np.mean(contours > (low + level * span), axis=0) for level in UP_LEVELS]
     steps = np.diff(contours, axis=0) if n > 1 else np.zeros_like(contours)
     mean_rise = np.sum(np.maximum(steps, 0), axis=0) / max(1, n - 1)
-    # "offset" (the fit's value at the middle, t = 0) equals the mean: a redundant column that the
-    # shipped weights include; drop it at the next retrain (changes FEATURE_NAMES and the weights).
+    # No "offset" functional: with time centred on the stretch's middle, the fit's offset is the mean.
     stats = np.stack([
         mean, np.sqrt(variance), skewness, kurtosis,
-        q1, q2, q3, q2 - q1, q3 - q2, q3 - q1, p01, p99, p99 - p01, slope, mean, fit_error, *up, mean_rise,
+        q1, q2, q3, q2 - q1, q3 - q2, q3 - q1, p01, p99, p99 - p01, slope, fit_error, *up, mean_rise,
     ], axis=1)
     return np.nan_to_num(stats, nan=0.0, posinf=0.0, neginf=0.0).reshape(-1)
 
 
 def functionals_from_frames(measures: np.ndarray, levels: np.ndarray, top_db: float = 35.0) -> np.ndarray:
-    """(2226,) descriptor of a stretch whose :func:`frame_measures` and frame levels are known:
+    """(2120,) descriptor of a stretch whose :func:`frame_measures` and frame levels are known:
     trimmed of quiet frames at both ends as :func:`speech_features.trim_silence` would, then the
     functionals of its contours and of their deltas. Lets a long recording be measured once and
     described window by window."""
@@ -132,6 +131,6 @@ def functionals_from_frames(measures: np.ndarray, levels: np.ndarray, top_db: fl
 
 
 def wide_features(samples: np.ndarray) -> np.ndarray:
-    """(2226,) descriptor of a clip, trimmed of leading and trailing silence."""
+    """(2120,) descriptor of a clip, trimmed of leading and trailing silence."""
     samples = np.asarray(samples, dtype=np.float32)
     return functionals_from_frames(frame_measures(samples), base.frame_db(samples))

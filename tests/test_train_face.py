@@ -51,8 +51,21 @@ def test_training_stops_resumes_and_ships_a_loadable_network(tiny_fer, tmp_path)
 
 def test_a_resume_with_other_settings_is_refused(tiny_fer, tmp_path):
     assert train(tiny_fer, tmp_path, "--epochs", "5", "--stop-after", "0.0001").returncode == 0
-    refused = train(tiny_fer, tmp_path, "--optimizer", "adam")
+    refused = train(tiny_fer, tmp_path, "--optimizer", "sgd")  # the run's own is the default, adam
     assert refused.returncode != 0 and "differs from run tiny" in refused.stderr
+
+
+def test_a_resume_keeps_a_best_score_whose_state_was_not_written(tmp_path):
+    """Killed after best.keras was saved but before state.json: the resumed run must still know
+    that score, or a replayed, worse epoch would overwrite the better best.keras."""
+    from training.train_face import adopt_saved_best
+
+    state = {"best": 0.60, "best_epoch": 3, "epoch": 4}
+    assert adopt_saved_best(state, tmp_path) == state  # no claim written yet
+    (tmp_path / "best.json").write_text(json.dumps({"val_acc": 0.62, "epoch": 5}))
+    assert adopt_saved_best(state, tmp_path) == {"best": 0.62, "best_epoch": 5, "epoch": 4}
+    (tmp_path / "best.json").write_text(json.dumps({"val_acc": 0.58, "epoch": 2}))
+    assert adopt_saved_best(state, tmp_path) == state  # an older claim never lowers the bar
 
 
 def test_a_new_cycle_records_the_cycles_behind_it(tmp_path, monkeypatch):

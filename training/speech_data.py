@@ -41,6 +41,10 @@ def load_labels(folder: Path):
     missing = [column for column in ("path", "emotion") if column not in table.columns]
     if missing:
         raise ValueError(f"{table_file} lacks the columns {', '.join(missing)}")
+    blank = table["path"].isna() | (table["path"].astype(str).str.strip() == "")
+    if blank.any():
+        rows = ", ".join(str(row + 2) for row in blank[blank].index[:5])  # +2: header, 1-based
+        raise ValueError(f"{table_file}: no path on line(s) {rows}")
     names = table["emotion"].astype(str).str.strip().str.lower().replace(FOLDED)
     unknown = sorted(set(names) - set(SPEECH_CLASSES))
     if unknown:
@@ -56,10 +60,22 @@ def load_clips(folder: Path, table) -> list[np.ndarray]:
     return [load_audio(Path(folder) / relative) for relative in table["path"]]
 
 
+# The code every cached feature is computed with: editing any of these files gives new cache
+# names, so a changed descriptor can never be read back from an old cache.
+FEATURE_CODE = tuple(REPO / "emotion" / name for name in ("audio.py", "speech_features.py", "speech_functionals.py"))
+
+
+def cache_path(name: str, table) -> Path:
+    """``CACHE/name-<hash of the file list and of the feature code>.npz``."""
+    digest = hashlib.sha1("\n".join(table["path"]).encode())
+    for source in FEATURE_CODE:
+        digest.update(source.read_bytes())
+    return CACHE / f"{name}-{digest.hexdigest()[:10]}.npz"
+
+
 def cached(name: str, table, build):
-    """``build()`` once, kept as ``CACHE/name-<hash of the file list>.npz``."""
-    key = hashlib.sha1("\n".join(table["path"]).encode()).hexdigest()[:10]
-    path = CACHE / f"{name}-{key}.npz"
+    """``build()`` once, kept at :func:`cache_path`."""
+    path = cache_path(name, table)
     if path.exists():
         with np.load(path) as stored:
             return {k: stored[k] for k in stored.files}
@@ -131,7 +147,7 @@ def make_pitch_features(folder: Path, table) -> dict:
 
 
 def make_wide_features(folder: Path, table) -> dict:
-    """The 2,226 functionals of :func:`emotion.speech_functionals.wide_features` per clip."""
+    """The 2,120 functionals of :func:`emotion.speech_functionals.wide_features` per clip."""
     from emotion.speech_functionals import wide_features
 
     return {"clean": np.stack([wide_features(clip) for clip in load_clips(folder, table)])}
