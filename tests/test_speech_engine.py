@@ -191,6 +191,16 @@ def test_calibration_error_tells_an_overconfident_model_from_an_honest_one():
     assert not calibrated({"actor_cv": {"calibration": overconfident}})
 
 
+def test_the_speech_card_repeats_the_shipped_run_s_tables():
+    from training.speech_report import report
+
+    metrics = json.loads((REPO_ROOT / "models" / "speech" / "metrics.json").read_text())
+    card = (REPO_ROOT / "models" / "speech" / "MODEL_CARD.md").read_text()
+    table_lines = [line for line in report(metrics).splitlines() if line.startswith("| ")]
+    assert len(table_lines) > 30
+    assert [line for line in table_lines if line not in card] == []
+
+
 def test_damaged_speech_model_files_are_a_domain_error(tmp_path):
     from emotion.errors import ModelUnavailable
     from emotion.speech import load_speech_model

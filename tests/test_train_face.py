@@ -91,3 +91,13 @@ def test_a_run_below_the_shipped_model_is_not_shipped(tmp_path, monkeypatch):
     assert "below the shipped cycle2" in face_report.worse_than_shipped({"best": 0.6400}, "cycle3")
     assert face_report.worse_than_shipped({"best": 0.6467}, "cycle3") is None
     assert face_report.worse_than_shipped({"best": 0.6400}, "cycle2") is None  # re-shipping the same run
+
+
+def test_the_face_card_repeats_the_shipped_run_s_figures():
+    from training.face_report import figures_markdown
+
+    metrics = json.loads((REPO_ROOT / "models" / "face" / "metrics.json").read_text())
+    card = (REPO_ROOT / "models" / "face" / "MODEL_CARD.md").read_text()
+    lines = [line for line in figures_markdown(metrics).splitlines() if line.strip()]
+    assert len(lines) > 20
+    assert [line for line in lines if line not in card] == []
