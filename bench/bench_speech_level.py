@@ -55,8 +55,8 @@ def main() -> None:
         as_recorded, at_gain = np.zeros(len(y), int), np.zeros(len(y), int)
         for train, test in actor_folds(table):
             model = fit(recorded, y, train, config)
-            as_recorded[test] = model.predict(linear_inputs(recorded, {"features": inputs}, test))
-            at_gain[test] = model.predict(linear_inputs(scaled, {"features": inputs}, test))
+            as_recorded[test] = model.predict(linear_inputs(recorded, inputs, test))
+            at_gain[test] = model.predict(linear_inputs(scaled, inputs, test))
         print(f"{name:<36} accuracy {np.mean(as_recorded == y):.3f} as recorded, {np.mean(at_gain == y):.3f} "
               f"at the gain; predictions unchanged {np.mean(as_recorded == at_gain):.1%}")
 

@@ -3,6 +3,11 @@
 The web layer turns any :class:`AnalysisError` into a 4xx answer with ``str(error)`` as the
 message, so messages must be safe and useful to show to the user.
 """
+import zipfile
+
+# What loading a missing, empty, truncated or foreign model file raises, across numpy archives,
+# Keras zip files and h5py weights: each analyzer turns these into ModelUnavailable.
+DAMAGED_MODEL_FILE_ERRORS = (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile)
 
 
 class AnalysisError(Exception):

@@ -6,7 +6,6 @@ loads its network lazily, once per process (see :mod:`emotion.registry`).
 import json
 import logging
 import threading
-import zipfile
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -16,7 +15,7 @@ import numpy as np
 
 from emotion import registry
 from emotion.base import FaceReading, ImageAnalysis
-from emotion.errors import ModelUnavailable
+from emotion.errors import DAMAGED_MODEL_FILE_ERRORS, ModelUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +140,7 @@ def load_face_network(model_file: Path):
     # file is there), a damaged weights file as h5py's OSError, a broken config as JSON errors.
     try:
         return keras.models.load_model(model_file, compile=False)
-    except (ValueError, OSError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as error:
+    except DAMAGED_MODEL_FILE_ERRORS as error:
         raise ModelUnavailable(f"face model damaged, cannot load {model_file}: {error}") from error
 
 

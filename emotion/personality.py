@@ -13,7 +13,6 @@ import gzip
 import json
 import logging
 import threading
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -21,7 +20,7 @@ import numpy as np
 from emotion import registry, runtime
 from emotion import text as text_features
 from emotion.base import TRAIT_CODES, TRAIT_NAMES, PersonalityResult, TraitScore
-from emotion.errors import ModelUnavailable
+from emotion.errors import DAMAGED_MODEL_FILE_ERRORS, ModelUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -254,7 +253,7 @@ class PersonalityAnalyzer:
             if len(model.inputs) != featurizer.n_inputs:
                 raise ValueError(f"{KERAS_FILE} takes {len(model.inputs)} inputs, "
                                  f"the saved features give {featurizer.n_inputs}")
-        except (OSError, EOFError, ValueError, KeyError, TypeError, zipfile.BadZipFile) as error:
+        except DAMAGED_MODEL_FILE_ERRORS as error:
             raise ModelUnavailable(
                 f"personality model in {self.model_dir} is missing or damaged: {error}") from error
         log.info("loaded personality model %s from %s", metrics.get("model"), self.model_dir)

@@ -11,7 +11,6 @@ import dataclasses
 import json
 import logging
 import threading
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +19,7 @@ from emotion import registry
 from emotion import speech_features as features
 from emotion import speech_functionals as functionals
 from emotion.delivery import STEP_SECONDS, Contours, contours, measure_delivery
-from emotion.errors import ModelUnavailable, NoSpeechFound
+from emotion.errors import DAMAGED_MODEL_FILE_ERRORS, ModelUnavailable, NoSpeechFound
 from emotion.speech_types import SPEECH_CLASSES, SpeechAnalysis, SpeechSummary, SpeechWindow
 
 log = logging.getLogger(__name__)
@@ -202,7 +201,7 @@ def load_speech_model(model_dir: Path = MODEL_DIR):
         if manifest["kind"] == "linear":
             return LinearSpeechModel(model_file), manifest
         return DeepSpeechModel(model_file), manifest
-    except (OSError, KeyError, ValueError, TypeError, EOFError, zipfile.BadZipFile) as error:
+    except DAMAGED_MODEL_FILE_ERRORS as error:
         raise ModelUnavailable(f"speech model missing or damaged in {model_dir}: {error}") from error
 
 

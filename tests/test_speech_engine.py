@@ -119,6 +119,11 @@ def test_feature_caches_are_rebuilt_when_the_feature_code_changes(tmp_path, monk
     code.write_text("SCALE = 2\n")
     assert speech_data.cached("wide", table, build)["clean"][0, 0] == 2.0
     assert len(builds) == 2
+    study = tmp_path / "study.py"  # features written outside FEATURE_CODE name their own file
+    study.write_text("EXTRA = 1\n")
+    before = speech_data.cache_path("extra", table, (study,))
+    study.write_text("EXTRA = 2\n")
+    assert speech_data.cache_path("extra", table, (study,)) != before
 
 
 def test_wide_functionals_shape_and_level_free():

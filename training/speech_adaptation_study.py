@@ -12,6 +12,8 @@ contrast). Prints one table row per setting; figures are in models/speech/MODEL_
 """
 import logging
 
+from pathlib import Path
+
 import numpy as np
 
 from training import speech_data
@@ -120,7 +122,9 @@ def main() -> None:
         return shipped_model_study(folder, table)
     classic = speech_data.cached("classic", table, lambda: make_classic_features(folder, table, SEED))["clean"]
     pitch = speech_data.cached("pitch", table, lambda: make_pitch_features(folder, table))["clean"]
-    extra = speech_data.cached("extra", table, lambda: make_extra_features(folder, table))["clean"]
+    # the extra descriptors are written in this file, so its code is part of their cache's name
+    extra = speech_data.cached("extra", table, lambda: make_extra_features(folder, table),
+                               more_code=(Path(__file__),))["clean"]
     y, actors, folds = table["label"].to_numpy(), table["actor"].to_numpy(), actor_folds(table)
     shipped, extended = np.hstack([classic, pitch]), np.hstack([classic, pitch, extra])
     settings = {

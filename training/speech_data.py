@@ -65,17 +65,18 @@ def load_clips(folder: Path, table) -> list[np.ndarray]:
 FEATURE_CODE = tuple(REPO / "emotion" / name for name in ("audio.py", "speech_features.py", "speech_functionals.py"))
 
 
-def cache_path(name: str, table) -> Path:
-    """``CACHE/name-<hash of the file list and of the feature code>.npz``."""
+def cache_path(name: str, table, more_code: tuple[Path, ...] = ()) -> Path:
+    """``CACHE/name-<hash of the file list and of the feature code>.npz``; ``more_code``: files
+    outside :data:`FEATURE_CODE` that the features also depend on."""
     digest = hashlib.sha1("\n".join(table["path"]).encode())
-    for source in FEATURE_CODE:
+    for source in (*FEATURE_CODE, *more_code):
         digest.update(source.read_bytes())
     return CACHE / f"{name}-{digest.hexdigest()[:10]}.npz"
 
 
-def cached(name: str, table, build):
+def cached(name: str, table, build, more_code: tuple[Path, ...] = ()):
     """``build()`` once, kept at :func:`cache_path`."""
-    path = cache_path(name, table)
+    path = cache_path(name, table, more_code)
     if path.exists():
         with np.load(path) as stored:
             return {k: stored[k] for k in stored.files}

@@ -97,8 +97,9 @@ def export_classic(model, folder: Path) -> None:
 
 # --- linear -------------------------------------------------------------------------------
 
-def linear_inputs(features: dict, config: dict, rows: np.ndarray) -> np.ndarray:
-    return np.hstack([features[name][rows] for name in config["features"]])
+def linear_inputs(features: dict, names: list[str], rows: np.ndarray) -> np.ndarray:
+    """The named feature sets of ``rows``, side by side in the order given."""
+    return np.hstack([features[name][rows] for name in names])
 
 
 def linear_fit(features: dict, y: np.ndarray, train: np.ndarray, config: dict):
@@ -123,7 +124,7 @@ def linear_fit(features: dict, y: np.ndarray, train: np.ndarray, config: dict):
     clip = FunctionTransformer(np.clip, kw_args={"a_min": -LinearSpeechModel.CLIP_SCORE,
                                                  "a_max": LinearSpeechModel.CLIP_SCORE})
     model = make_pipeline(VarianceThreshold(CONSTANT_VARIANCE), StandardScaler(), clip, classifier)
-    return model.fit(linear_inputs(features, config, train), y[train])
+    return model.fit(linear_inputs(features, config["features"], train), y[train])
 
 
 def export_linear(model, folder: Path) -> None:
@@ -318,7 +319,7 @@ def run_linear(table, features, report: dict) -> None:
     y = table["label"].to_numpy()
     for name, config in LINEAR_CONFIGS.items():
         def fit_predict(train, test, config=config):
-            return linear_fit(features, y, train, config).predict_proba(linear_inputs(features, config, test)), {}
+            return linear_fit(features, y, train, config).predict_proba(linear_inputs(features, config["features"], test)), {}
 
         report[name] = score_both_splits(name, "linear", config, fit_predict, table)
 
