@@ -1,8 +1,10 @@
 """Decoding images and videos into grayscale frames, with domain errors for bad media."""
 import logging
 import math
+import queue
 import shutil
 import subprocess
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +16,10 @@ log = logging.getLogger(__name__)
 
 MAX_VIDEO_SECONDS = 15 * 60  # a guard against endless streams, far above any answer
 PROBE_TIMEOUT_SECONDS = 30
+# Frames decoded ahead of the caller. Decoding runs in its own thread (OpenCV lets go of the
+# GIL), so a video's decoding overlaps its face detection; a few frames are enough to keep
+# both busy, and each 640x480 gray frame is only 300 kB.
+DECODE_AHEAD_FRAMES = 8
 
 
 def decode_image(source: bytes | str | Path | np.ndarray) -> np.ndarray:
@@ -56,10 +62,62 @@ def sample_video_frames(path: str | Path, frames_per_second: float = 5.0) -> Ite
     Reads webm (VP8/VP9, as browsers record) and mp4. MediaRecorder files carry no frame count
     and sometimes no frame rate, so time comes from each frame's own timestamp. Raises
     ValueError at once (not on the first frame) for a rate that is not a positive number.
+    Frames are decoded in a background thread, up to DECODE_AHEAD_FRAMES ahead of the caller;
+    decoding errors are raised in the caller, at the frame where they happened.
     """
     if not (math.isfinite(frames_per_second) and frames_per_second > 0):
         raise ValueError(f"frames_per_second must be a positive number, not {frames_per_second}")
-    return _frames(Path(path), 1.0 / frames_per_second)
+    return decoded_ahead(_frames(Path(path), 1.0 / frames_per_second), DECODE_AHEAD_FRAMES)
+
+
+def decoded_ahead(items: Iterator, depth: int) -> Iterator:
+    """``items``, produced in a background thread at most ``depth`` ahead of the consumer.
+
+    The same items in the same order, and the producer's exception raised where it occurred.
+    A consumer that stops early (an error of its own, or ``close()``) stops the producer, which
+    then closes ``items`` in its own thread, so a video file is never left open.
+    """
+    handoff: queue.Queue = queue.Queue(maxsize=depth)
+    stopped = threading.Event()
+
+    def hand_over(kind: str, value) -> bool:
+        while not stopped.is_set():
+            try:
+                handoff.put((kind, value), timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not hand_over("item", item):
+                    return
+            hand_over("end", None)
+        except BaseException as error:  # handed to the consumer, who raises it
+            hand_over("error", error)
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
+
+    producer = threading.Thread(target=produce, name="decode-ahead", daemon=True)
+    started = False
+    try:
+        producer.start()
+        started = True
+        while True:
+            kind, value = handoff.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise value
+            yield value
+    finally:
+        stopped.set()
+        if started:
+            producer.join()
 
 
 def _frames(path: Path, interval: float) -> Iterator[tuple[float, np.ndarray]]:
