@@ -2,7 +2,7 @@
 measures that need no transcript.
 
 The shipped model (``models/speech/model.json`` says which) is a classic one (an RBF SVM on
-acoustic statistics, or a logistic regression on wide functionals; plain arrays, no pickle) or
+acoustic statistics, or a linear classifier on wide functionals; plain arrays, no pickle) or
 the deep one (Keras). All read features from :mod:`emotion.speech_features` and
 :mod:`emotion.speech_functionals`, the code training uses. The analyzer loads
 its model lazily, once per process (see :mod:`emotion.registry`).
@@ -109,10 +109,11 @@ class SvmSpeechModel:
 class LinearSpeechModel:
     """A linear classifier (multinomial logistic regression, or shrinkage LDA) on the wide
     functionals and the pitch statistics, standardised: probabilities are the softmax of its
-    linear scores. Stored as plain arrays (no pickle)."""
+    linear scores (for LDA already divided by its temperature in training). Stored as plain
+    arrays (no pickle)."""
 
     N_FEATURES = len(functionals.FEATURE_NAMES) + 32   # wide functionals, then pitch statistics
-    CLIP_SCORE = 10.0   # standardised inputs beyond +-10 are outliers the regression never saw
+    CLIP_SCORE = 10.0   # standardised inputs beyond +-10 are outliers the model never saw
 
     def __init__(self, model_file: Path):
         with np.load(model_file) as stored:

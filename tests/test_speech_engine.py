@@ -161,21 +161,45 @@ def test_a_faint_tone_does_not_blow_up_the_descriptor():
     assert np.abs(functionals.wide_features(speech + tone.astype(np.float32))).max() < 1e4
 
 
-@pytest.mark.parametrize("config", [{"model": "logreg", "C": 0.1}, {"model": "lda", "shrinkage": 0.6}])
+def noisy_clips(n=140, signal=4.0):
+    """Random descriptors whose column ``label`` is raised by ``signal``; 20 made-up actors."""
+    from emotion.speech import LinearSpeechModel
+
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(n, LinearSpeechModel.N_FEATURES)) * 3 + 1, np.arange(n) % len(SPEECH_CLASSES)
+    X[np.arange(n), y] += signal
+    X[:, 100] = 0.5  # constant by construction: dropped before standardising
+    return {"wide": X[:, :-32], "pitch": X[:, -32:]}, X, y, np.arange(n) % 20
+
+
+@pytest.mark.parametrize("config", [{"model": "logreg", "C": 0.1}, {"model": "lda", "shrinkage": 0.6},
+                                    {"model": "lda", "shrinkage": 0.6, "temperature": "inner actor folds"}])
 def test_linear_model_reads_the_exported_classifier_as_sklearn_does(tmp_path, config):
     from emotion.speech import LinearSpeechModel
     from training.train_speech import export_linear, linear_fit
 
-    rng = np.random.default_rng(0)
-    X, y = rng.normal(size=(140, LinearSpeechModel.N_FEATURES)) * 3 + 1, np.arange(140) % len(SPEECH_CLASSES)
-    X[np.arange(140), y] += 4
-    X[:, 100] = 0.5  # constant by construction: dropped before standardising
-    fitted = linear_fit({"wide": X[:, :-32], "pitch": X[:, -32:]}, y, np.arange(140),
-                        config | {"features": ["wide", "pitch"]})
+    features, X, y, actors = noisy_clips()
+    fitted = linear_fit(features, y, np.arange(140), config | {"features": ["wide", "pitch"]}, actors)
     export_linear(fitted, tmp_path)
     served = LinearSpeechModel(tmp_path / "linear.npz")
     assert 100 not in served.arrays["columns"]
     np.testing.assert_allclose(served.predict_proba(X[:20]), fitted.predict_proba(X[:20]), atol=1e-9)
+
+
+def test_tempering_softens_an_overconfident_lda_without_changing_its_readings():
+    from training.train_speech import calibration, linear_fit
+
+    features, X, y, actors = noisy_clips(n=280, signal=2.0)  # 2,152 numbers, 210 clips: LDA overfits
+    train, test = np.arange(210), np.arange(210, 280)
+    config = {"model": "lda", "shrinkage": 0.8, "features": ["wide", "pitch"]}
+    plain = linear_fit(features, y, train, config)
+    tempered = linear_fit(features, y, train, config | {"temperature": "inner actor folds"}, actors)
+    assert tempered.temperature_ > 1.5
+    np.testing.assert_array_equal(tempered.predict(X[test]), plain.predict(X[test]))
+    plain_fit, tempered_fit = calibration(y[test], plain.predict_proba(X[test])), calibration(y[test], tempered.predict_proba(X[test]))
+    assert tempered_fit["log_loss"] < plain_fit["log_loss"] and tempered_fit["ece"] < plain_fit["ece"]
+    with pytest.raises(ValueError, match="actor"):
+        linear_fit(features, y, train, config | {"temperature": "inner actor folds"})
 
 
 def test_calibration_error_tells_an_overconfident_model_from_an_honest_one():
