@@ -74,9 +74,13 @@ def decoded_ahead(items: Iterator, depth: int) -> Iterator:
     """``items``, produced in a background thread at most ``depth`` ahead of the consumer.
 
     The same items in the same order, and the producer's exception raised where it occurred.
-    A consumer that stops early (an error of its own, or ``close()``) stops the producer, which
-    then closes ``items`` in its own thread, so a video file is never left open.
+    Closing this generator (``close()``, or leaving a ``for`` loop over it with an error) stops
+    the producer, which then closes ``items`` in its own thread. A caller that hands the
+    generator on should close it when done: while anything (a traceback, say) still holds an
+    unfinished generator, its thread keeps the file open.
     """
+    if depth < 1:
+        raise ValueError(f"depth must be at least 1, not {depth}")  # Queue(0) would be unbounded
     handoff: queue.Queue = queue.Queue(maxsize=depth)
     stopped = threading.Event()
 
@@ -116,7 +120,8 @@ def decoded_ahead(items: Iterator, depth: int) -> Iterator:
             yield value
     finally:
         stopped.set()
-        if started:
+        # the garbage collector may close an abandoned generator from any thread, this one too
+        if started and producer is not threading.current_thread():
             producer.join()
 
 

@@ -1,4 +1,6 @@
 """A video's facial-emotion timeline: sample frames, find the main face, read it in batches."""
+from contextlib import closing
+
 import numpy as np
 
 from emotion.base import TimelinePoint, VideoAnalysis, VideoSummary
@@ -23,13 +25,15 @@ def analyze_video_keeping_strongest_face(analyzer, path, frames_per_second: floa
     from emotion.face import FACE_CLASSES
 
     times = []
+    sampled = sample_video_frames(path, frames_per_second)
 
     def frames():
-        for seconds, gray in sample_video_frames(path, frames_per_second):
+        for seconds, gray in sampled:
             times.append(seconds)
             yield gray
 
-    crops = list(analyzer.track_largest_faces(frames()))
+    with closing(sampled):  # stops the decoding thread and shuts the file even if detection fails
+        crops = list(analyzer.track_largest_faces(frames()))
     found = [i for i, crop in enumerate(crops) if crop is not None]
     if not found:
         raise NoFaceFound(

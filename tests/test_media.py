@@ -36,11 +36,9 @@ def test_the_producers_error_is_raised_after_the_items_before_it():
     assert received == [0, 1, 2, 3, 4]
 
 
-def test_nothing_is_decoded_before_the_first_frame_is_asked_for():
-    log = {}
-    frames = decoded_ahead(counting_source(10, log=log), depth=2)
-    assert "made" not in log
-    assert next(frames) == 0
+def test_a_depth_below_one_is_refused():
+    with pytest.raises(ValueError, match="at least 1"):
+        next(decoded_ahead(counting_source(3), depth=0))
 
 
 def test_a_consumer_that_stops_early_stops_and_closes_the_source():
@@ -74,3 +72,19 @@ def test_a_damaged_video_still_raises_the_domain_error(tmp_path):
     damaged.write_bytes(b"\x1a\x45\xdf\xa3 this is not a video" * 50)
     with pytest.raises(UnreadableMedia):
         list(sample_video_frames(damaged))
+
+
+def test_a_failing_face_search_leaves_no_decoding_thread_behind():
+    from emotion.video import analyze_video
+
+    class DetectorThatBreaks:
+        def track_largest_faces(self, frames):
+            for number, _ in enumerate(frames):
+                if number == 2:
+                    raise RuntimeError("detector broke")
+                yield None
+
+    with pytest.raises(RuntimeError, match="detector broke") as raised:
+        analyze_video(DetectorThatBreaks(), FIXTURES / "video" / "woman2.mp4")
+    assert raised.value.__traceback__ is not None  # the traceback, and what it holds, still live
+    assert not [thread for thread in threading.enumerate() if thread.name == "decode-ahead"]

@@ -172,8 +172,9 @@ def noisy_clips(n=140, signal=4.0):
     return {"wide": X[:, :-32], "pitch": X[:, -32:]}, X, y, np.arange(n) % 20
 
 
-@pytest.mark.parametrize("config", [{"model": "logreg", "C": 0.1}, {"model": "lda", "shrinkage": 0.6},
-                                    {"model": "lda", "shrinkage": 0.6, "temperature": "inner actor folds"}])
+@pytest.mark.parametrize("config", [
+    {"model": "logreg", "C": 0.1}, {"model": "lda", "shrinkage": 0.6},
+    pytest.param({"model": "lda", "shrinkage": 0.6, "temperature": "inner actor folds"}, marks=pytest.mark.slow)])
 def test_linear_model_reads_the_exported_classifier_as_sklearn_does(tmp_path, config):
     from emotion.speech import LinearSpeechModel
     from training.train_speech import export_linear, linear_fit
@@ -186,6 +187,7 @@ def test_linear_model_reads_the_exported_classifier_as_sklearn_does(tmp_path, co
     np.testing.assert_allclose(served.predict_proba(X[:20]), fitted.predict_proba(X[:20]), atol=1e-9)
 
 
+@pytest.mark.slow  # 7 LDA fits on 2,152 numbers: about a minute on 2 cores
 def test_tempering_softens_an_overconfident_lda_without_changing_its_readings():
     from training.train_speech import calibration, linear_fit
 

@@ -77,7 +77,7 @@ def actor_cv(X: np.ndarray, y: np.ndarray, folds, C: float = 3.0, fit=None) -> t
 
 
 def shipped_model_study(folder, table) -> None:
-    """The same question for the shipped linear model (metrics.json names it) on wide + pitch features.
+    """The same question for the shipped linear model (model.json names it) on wide + pitch features.
 
     A temperature divides all of a model's scores alike, so it never changes which class is
     read: it is left out here, which spares its inner cross-validation for each of the 65 fits.
@@ -87,7 +87,10 @@ def shipped_model_study(folder, table) -> None:
     from training.train_speech import LINEAR_CONFIGS, MODEL_DIR, linear_fit
     from training.speech_data import make_wide_features
 
-    shipped = json.loads((MODEL_DIR / "metrics.json").read_text())["shipped"]
+    manifest = json.loads((MODEL_DIR / "model.json").read_text())  # what serving loads
+    shipped = manifest["name"]
+    if manifest["kind"] != "linear":
+        raise SystemExit(f"--shipped studies a linear model; models/speech/ ships {shipped} ({manifest['kind']})")
     config = {key: value for key, value in LINEAR_CONFIGS[shipped].items() if key != "temperature"}
     log.info("shipped model: %s", shipped)
     wide = speech_data.cached("wide", table, lambda: make_wide_features(folder, table))["clean"]
