@@ -167,21 +167,26 @@ def _sampled(capture, interval: float) -> Iterator[tuple[float, np.ndarray]]:
         raise UnreadableMedia("No picture could be read from this video: it may be damaged or audio only.")
 
 
+def run_ffprobe(path: str | Path, arguments: list[str]) -> subprocess.CompletedProcess | None:
+    """``ffprobe -v error ARGUMENTS PATH`` (text output), or None when ffprobe is missing, fails
+    to start or runs past PROBE_TIMEOUT_SECONDS: callers then keep their usual path."""
+    ffprobe = shutil.which("ffprobe")
+    if ffprobe is None:
+        return None
+    try:
+        return subprocess.run([ffprobe, "-v", "error", *arguments, str(path)], capture_output=True, text=True,
+                              timeout=PROBE_TIMEOUT_SECONDS, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+
+
 def has_video_stream(path: str | Path) -> bool | None:
     """Whether ffprobe finds a picture stream in the file; None when it cannot tell (no ffprobe,
     or a file it cannot read), so callers keep their usual path and its usual error.
 
     A browser's audio-only MediaRecorder file is a .webm like its video recordings.
     """
-    ffprobe = shutil.which("ffprobe")
-    if ffprobe is None:
-        return None
-    command = [ffprobe, "-v", "error", "-select_streams", "v", "-show_entries", "stream=codec_type",
-               "-of", "csv=p=0", str(path)]
-    try:
-        done = subprocess.run(command, capture_output=True, text=True, timeout=PROBE_TIMEOUT_SECONDS)
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    if done.returncode != 0:
+    done = run_ffprobe(path, ["-select_streams", "v", "-show_entries", "stream=codec_type", "-of", "csv=p=0"])
+    if done is None or done.returncode != 0:
         return None
     return "video" in done.stdout

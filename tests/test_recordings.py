@@ -197,3 +197,17 @@ def test_a_stored_webm_has_a_duration_for_seeking(client, auth, app):
     upload(client)
     stored = next(Path(app.config["RECORDINGS_DIR"]).rglob("*.webm"))
     assert 3.0 < media_duration(stored) < 5.0
+
+
+def test_an_audio_only_webm_is_refused_as_a_video_answer_and_not_kept(client, auth, app, tmp_path):
+    """Browsers record audio answers as webm too: the container says video, the streams do not."""
+    import subprocess
+
+    sound_only = tmp_path / "voice.webm"
+    subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(FIXTURES / "audio" / "03-01-03-02-01-01-10.wav"),
+                    "-c:a", "libopus", str(sound_only)], check=True, timeout=60)
+    auth.signup_and_login()
+    response = upload(client, path=sound_only)
+    assert response.status_code == 422 and "video recording" in response.json["error"]
+    assert not list(Path(app.config["RECORDINGS_DIR"]).rglob("*.webm"))
+    assert upload(client, path=sound_only, modality="audio").status_code == 201  # the same file as an audio answer

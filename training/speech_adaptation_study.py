@@ -6,12 +6,11 @@ Same actor-grouped 5-fold CV as training.train_speech (actors 01-20). Compares t
 speaker-independent setting with per-speaker normalisation: each actor's feature vectors are
 standardised by statistics of some of that actor's own clips (no labels of the held-out actors
 are used, but their unlabelled clips are), as a candidate's earlier answers could provide.
-The feature cache (training/runs/speech/extra-*.npz) is keyed by the file list only: delete
-it after changing extra_descriptors. Also tries 194 extra spectral descriptors (log-mel band statistics, MFCC 0-19, spectral
-contrast). Prints one table row per setting; figures are in models/speech/MODEL_CARD.md.
+The extra descriptors' cache (training/runs/speech/extra-*.npz) is named after the file list and
+the feature code, this file included, so editing extra_descriptors recomputes it. Also tries
+194 extra spectral descriptors (log-mel band statistics, MFCC 0-19, spectral contrast). Prints one table row per setting; figures are in models/speech/MODEL_CARD.md.
 """
 import logging
-
 from pathlib import Path
 
 import numpy as np
@@ -84,14 +83,14 @@ def shipped_model_study(folder, table) -> None:
     """
     import json
 
-    from training.train_speech import LINEAR_CONFIGS, MODEL_DIR, linear_fit
+    from training.train_speech import LINEAR_CONFIGS, MODEL_DIR, linear_fit, untempered
     from training.speech_data import make_wide_features
 
     manifest = json.loads((MODEL_DIR / "model.json").read_text())  # what serving loads
     shipped = manifest["name"]
     if manifest["kind"] != "linear":
         raise SystemExit(f"--shipped studies a linear model; models/speech/ ships {shipped} ({manifest['kind']})")
-    config = {key: value for key, value in LINEAR_CONFIGS[shipped].items() if key != "temperature"}
+    config = untempered(LINEAR_CONFIGS[shipped])
     log.info("shipped model: %s", shipped)
     wide = speech_data.cached("wide", table, lambda: make_wide_features(folder, table))["clean"]
     pitch = speech_data.cached("pitch", table, lambda: make_pitch_features(folder, table))["clean"]

@@ -137,10 +137,15 @@ def linear_fit(features: dict, y: np.ndarray, train: np.ndarray, config: dict, a
     if config.get("temperature"):
         if actors is None:
             raise ValueError("a tempered model needs each clip's actor")
-        temperature = fitted_temperature(features, y, train, {k: v for k, v in config.items() if k != "temperature"}, actors)
+        temperature = fitted_temperature(features, y, train, untempered(config), actors)
         classifier.coef_, classifier.intercept_ = classifier.coef_ / temperature, classifier.intercept_ / temperature
         model.temperature_ = temperature
     return model
+
+
+def untempered(config: dict) -> dict:
+    """The config without its temperature: the same readings, without the inner fits."""
+    return {key: value for key, value in config.items() if key != "temperature"}
 
 
 def fitted_temperature(features: dict, y: np.ndarray, train: np.ndarray, config: dict, actors: np.ndarray) -> float:

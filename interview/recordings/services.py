@@ -5,6 +5,7 @@ import subprocess
 from flask import current_app
 
 from emotion.errors import UnreadableMedia
+from emotion.media import has_video_stream, run_ffprobe
 from interview.extensions import db
 from interview.models import Attempt, AttemptStatus, Modality, Question, User
 from interview.storage import RecordingStore
@@ -26,14 +27,11 @@ def media_duration(path) -> float | None:
     MediaRecorder webm files often carry no duration in their header, so fall back to the
     time of the last packet.
     """
-    command = ["ffprobe", "-v", "error", "-show_entries", "format=duration:packet=pts_time",
-               "-of", "csv=p=0", str(path)]
-    try:
-        output = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False).stdout
-    except (OSError, subprocess.TimeoutExpired):
+    done = run_ffprobe(path, ["-show_entries", "format=duration:packet=pts_time", "-of", "csv=p=0"])
+    if done is None:
         return None
     times = []
-    for line in output.split():
+    for line in done.stdout.split():
         try:
             times.append(float(line.strip(",")))
         except ValueError:
@@ -46,7 +44,8 @@ def accept_recording(user: User, question: Question, modality: str, upload) -> A
     store = recording_store()
     relative, kind = store.save(user.id, upload.stream, current_app.config["MAX_CONTENT_LENGTH"])
     try:
-        if modality == Modality.VIDEO and not kind.has_video:
+        # A browser's audio-only recording is a webm too: only ffprobe can tell it has no picture.
+        if modality == Modality.VIDEO and (not kind.has_video or has_video_stream(store.path(relative)) is False):
             raise UnreadableMedia("A video answer needs a video recording (webm or mp4).")
         if kind.extension == "webm":
             add_seek_index(store.path(relative))
