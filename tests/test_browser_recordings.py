@@ -100,6 +100,9 @@ def test_video_answer_with_live_overlay_and_report(browser, live_server):
 def test_audio_answer_with_level_meter_and_report(browser, live_server):
     page = signed_in_page(browser, live_server, "audio@example.com")
     page.goto(live_server + "/record/audio/2")
+    # Start is enabled once the microphone's stream has reached the level meter; a click before
+    # that could come before the meter listens for it and leave its audio suspended.
+    page.wait_for_selector("#start:not([disabled])")
     page.click("h1")  # a first interaction, after which browsers let the level meter's audio run
     page.wait_for_function("document.getElementById('level').value > 0")
     record_and_send(page)
