@@ -54,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m emotion", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
-    analyze_parser = commands.add_parser("analyze", help="analyse an image or a video file")
+    analyze_parser = commands.add_parser("analyze", help="analyse an image, a video or an audio recording")
     analyze_parser.add_argument("path", type=Path)
     analyze_parser.add_argument("--fps", type=positive_rate, default=5.0, help="video frames sampled per second")
     analyze_parser.add_argument("--audio", action="store_true", help="analyse a video's sound track instead of its faces")

@@ -70,6 +70,18 @@ def test_command_line_reads_an_audio_only_webm_as_audio(tmp_path):
     assert result["timeline"] and any(window["speech"] for window in result["timeline"])
 
 
+@pytest.mark.parametrize("container", ["mp4", "webm"])
+def test_command_line_reads_a_videos_sound_track_when_asked(container):
+    video = AV / f"angry_1.{container}"
+    completed = subprocess.run([sys.executable, "-m", "emotion", "analyze", str(video), "--audio"],
+                               capture_output=True, text=True, cwd=REPO_ROOT, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    result = json.loads(completed.stdout)
+    assert result["kind"] == "audio"  # the voice, not the faces the same file would give
+    assert any(window["speech"] for window in result["timeline"])
+    assert result["delivery"]["syllable_count"] > 0
+
+
 def test_has_video_stream_tells_video_from_audio_only(tmp_path):
     from emotion.media import has_video_stream
 

@@ -200,6 +200,13 @@ def test_empty_and_corrupt_files_are_clear_errors(analyzer, tmp_path):
         analyzer.analyze_image(b"not an image at all")
 
 
+def test_a_missing_file_is_a_domain_error_not_an_empty_one(analyzer, tmp_path):
+    with pytest.raises(UnreadableMedia, match="No such video file: gone.webm"):
+        analyzer.analyze_video(tmp_path / "gone.webm")
+    with pytest.raises(UnreadableMedia, match="No such image file: gone.png"):
+        analyzer.analyze_image(str(tmp_path / "gone.png"))
+
+
 def test_heatmap_highlights_part_of_the_face(analyzer):
     import cv2
 

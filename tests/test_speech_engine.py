@@ -279,6 +279,17 @@ def test_syllable_count_of_synthesised_speech(tmp_path, words_per_minute):
 
 
 @needs_espeak
+@pytest.mark.parametrize("words_per_minute", [130, 190])
+def test_speaking_rate_of_a_passage_of_known_syllables(tmp_path, words_per_minute):
+    from training.evaluate_speech import RATE_SENTENCES
+
+    passage = espeak(" ".join(RATE_SENTENCES), words_per_minute, tmp_path)
+    true_rate = sum(RATE_SENTENCES.values()) / (len(passage) / SAMPLE_RATE)  # 82 syllables over its length
+    measured = measure_delivery(passage).speaking_rate_syllables_per_second
+    assert measured == pytest.approx(true_rate, rel=0.1)
+
+
+@needs_espeak
 def test_faster_speech_gives_a_higher_rate(tmp_path):
     text = "I enjoy solving difficult problems with other people."
     slow = measure_delivery(espeak(text, 110, tmp_path))

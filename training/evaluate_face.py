@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 
 from emotion.face import FACE_CLASSES, FACE_SIZE, FaceEmotionModel
+from training.class_scores import classification_scores
 
 BATCH_SIZE = 64  # faces per call; the served test-time views ("flip") double this
 FACE_PIXELS = FACE_SIZE * FACE_SIZE
@@ -50,18 +51,8 @@ def checked_labels(labels: np.ndarray, n_images: int) -> np.ndarray:
 
 
 def scores(labels: np.ndarray, predicted: np.ndarray) -> dict:
-    """Accuracy, macro-F1 and per-class F1/recall, as fractions."""
-    from sklearn.metrics import f1_score, recall_score
-
-    indices = list(range(len(FACE_CLASSES)))
-    per_class_f1 = f1_score(labels, predicted, labels=indices, average=None, zero_division=0)
-    per_class_recall = recall_score(labels, predicted, labels=indices, average=None, zero_division=0)
-    return {
-        "accuracy": round(float((labels == predicted).mean()), 4),
-        "macro_f1": round(float(per_class_f1.mean()), 4),
-        "per_class": {name: {"f1": round(float(f), 4), "recall": round(float(r), 4)}
-                      for name, f, r in zip(FACE_CLASSES, per_class_f1, per_class_recall)},
-    }
+    """Accuracy, macro-F1 and per-class figures over the 7 face classes, as fractions."""
+    return classification_scores(labels, predicted, FACE_CLASSES)
 
 
 def predict_all(model: FaceEmotionModel, images: np.ndarray) -> np.ndarray:

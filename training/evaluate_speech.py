@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from emotion.speech_types import SPEECH_CLASSES
+from training.class_scores import classification_scores
 
 # Sentences with a hand-counted number of syllables, synthesised by espeak-ng at set rates.
 RATE_SENTENCES = {
@@ -36,8 +37,6 @@ ESPEAK_WORDS_PER_MINUTE = (120, 160, 200, 240)
 
 def evaluate_speech(folder: Path) -> dict:
     """Accuracy, macro-F1 and per-class figures of the shipped model on ``folder``."""
-    from sklearn.metrics import f1_score, precision_recall_fscore_support
-
     from emotion.speech import SpeechAnalyzer
     from training.speech_data import load_clips, load_labels
 
@@ -46,17 +45,8 @@ def evaluate_speech(folder: Path) -> dict:
         raise ValueError(f"{folder}/labels.csv lists no files")
     clips = load_clips(folder, table)
     predicted = SpeechAnalyzer().classify_clips(clips).argmax(axis=1)
-    truth = table["label"].to_numpy()
-    labels = list(range(len(SPEECH_CLASSES)))
-    precision, recall, f1, support = precision_recall_fscore_support(truth, predicted, labels=labels, zero_division=0)
-    per_class = {name: {"precision": round(float(p), 4), "recall": round(float(r), 4),
-                        "f1": round(float(f), 4), "n": int(n)}
-                 for name, p, r, f, n in zip(SPEECH_CLASSES, precision, recall, f1, support)}
-    present = [label for label in labels if support[label] > 0]
-    return {"task": "speech", "n": int(len(truth)),
-            "accuracy": round(float(np.mean(predicted == truth)), 4),
-            "macro_f1": round(float(f1_score(truth, predicted, labels=present, average="macro", zero_division=0)), 4),
-            "per_class": per_class}
+    return {"task": "speech", "n": int(len(table)),
+            **classification_scores(table["label"].to_numpy(), predicted, SPEECH_CLASSES)}
 
 
 def espeak_clip(text: str, words_per_minute: int) -> np.ndarray:

@@ -20,6 +20,7 @@ import numpy as np
 
 from emotion.speech_types import SPEECH_CLASSES
 from training import speech_data
+from training.class_scores import classification_scores
 from training.speech_data import make_classic_features, make_deep_features, make_pitch_features, make_wide_features
 
 log = logging.getLogger("train_speech")
@@ -279,19 +280,10 @@ def random_split(table) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
-    from sklearn.metrics import accuracy_score, confusion_matrix, f1_score
+    from sklearn.metrics import confusion_matrix
 
-    labels = list(range(len(SPEECH_CLASSES)))
-    per_class = f1_score(y_true, y_pred, labels=labels, average=None, zero_division=0)
-    recall = confusion_matrix(y_true, y_pred, labels=labels, normalize="true").diagonal()
-    return {
-        "n": int(len(y_true)),
-        "accuracy": round(float(accuracy_score(y_true, y_pred)), 4),
-        "macro_f1": round(float(f1_score(y_true, y_pred, labels=labels, average="macro", zero_division=0)), 4),
-        "per_class": {name: {"f1": round(float(f), 4), "recall": round(float(r), 4)}
-                      for name, f, r in zip(SPEECH_CLASSES, per_class, recall)},
-        "confusion": confusion_matrix(y_true, y_pred, labels=labels).tolist(),
-    }
+    return {"n": int(len(y_true)), **classification_scores(y_true, y_pred, SPEECH_CLASSES),
+            "confusion": confusion_matrix(y_true, y_pred, labels=list(range(len(SPEECH_CLASSES)))).tolist()}
 
 
 def calibration(y_true: np.ndarray, probabilities: np.ndarray, bins: int = 10) -> dict:
