@@ -187,6 +187,32 @@ def test_linear_model_reads_the_exported_classifier_as_sklearn_does(tmp_path, co
     np.testing.assert_allclose(served.predict_proba(X[:20]), fitted.predict_proba(X[:20]), atol=1e-9)
 
 
+def test_speed_copies_join_only_the_training_clips_with_their_labels():
+    from training.train_speech import training_rows
+
+    features = {"wide": np.arange(10.0)[:, None], "pitch": np.zeros((10, 1)),
+                "wide@0.9": 100 + np.arange(10.0)[:, None], "pitch@0.9": np.ones((10, 1))}
+    y = np.arange(10) % 3
+    train = np.array([1, 4, 7])
+    config = {"features": ["wide", "pitch"], "speed_copies": [0.9]}
+    inputs, labels = training_rows(features, y, train, config)
+    np.testing.assert_array_equal(inputs, [[1, 0], [4, 0], [7, 0], [101, 1], [104, 1], [107, 1]])
+    np.testing.assert_array_equal(labels, np.concatenate([y[train], y[train]]))
+    plain, _ = training_rows(features, y, train, {"features": ["wide", "pitch"]})
+    np.testing.assert_array_equal(plain, [[1, 0], [4, 0], [7, 0]])
+
+
+def test_a_speed_perturbed_clip_is_shorter_and_higher():
+    from emotion.delivery import measure_delivery
+    from training.speech_data import speed_perturbed
+
+    t = np.arange(2 * SAMPLE_RATE) / SAMPLE_RATE
+    tone = (sum(np.sin(2 * np.pi * 150 * k * t) / k for k in range(1, 6)) * 0.2).astype(np.float32)
+    faster = speed_perturbed(tone, 1.1)
+    assert len(faster) == pytest.approx(len(tone) / 1.1, abs=2)
+    assert measure_delivery(faster).pitch_median_hz == pytest.approx(165, abs=3)
+
+
 @pytest.mark.slow  # 7 LDA fits on 2,152 numbers: about a minute on 2 cores
 def test_tempering_softens_an_overconfident_lda_without_changing_its_readings():
     from training.train_speech import calibration, linear_fit

@@ -92,12 +92,17 @@ def cached(name: str, table, build, more_code: tuple[Path, ...] = ()):
 N_DEEP_COPIES = 4   # augmented log-mel versions of each clip, drawn from one per epoch
 
 
-def augment(clip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Speed (pitch and tempo together, +-10%), gain (+-6 dB) and white noise at 10-30 dB SNR."""
+def speed_perturbed(clip: np.ndarray, factor: float) -> np.ndarray:
+    """The clip played ``factor`` times as fast: pitch, formants and tempo move together, as
+    between a shorter and a longer vocal tract, so the copies sound like other speakers."""
     from scipy.signal import resample_poly
 
-    speed = rng.uniform(0.9, 1.1)
-    clip = resample_poly(clip, 100, int(round(100 * speed))).astype(np.float32)
+    return resample_poly(clip, 100, int(round(100 * factor))).astype(np.float32)
+
+
+def augment(clip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Speed (pitch and tempo together, +-10%), gain (+-6 dB) and white noise at 10-30 dB SNR."""
+    clip = speed_perturbed(clip, rng.uniform(0.9, 1.1))
     clip = clip * np.float32(10 ** (rng.uniform(-6, 6) / 20))
     signal_power = np.mean(clip ** 2) + 1e-12
     noise_power = signal_power / 10 ** (rng.uniform(10, 30) / 10)
@@ -152,3 +157,25 @@ def make_wide_features(folder: Path, table) -> dict:
     from emotion.speech_functionals import wide_features
 
     return {"clean": np.stack([wide_features(clip) for clip in load_clips(folder, table)])}
+
+
+def make_speed_features(folder: Path, table, factor: float) -> dict:
+    """The wide functionals and pitch statistics of every clip played ``factor`` times as fast."""
+    from emotion.speech_features import pitch_features
+    from emotion.speech_functionals import wide_features
+
+    wide, pitch = [], []
+    for number, clip in enumerate(load_clips(folder, table)):
+        faster = speed_perturbed(clip, factor)
+        wide.append(wide_features(faster))
+        pitch.append(pitch_features(faster))
+        if number % 200 == 0:
+            log.info("features at speed %.2f: %d/%d", factor, number, len(table))
+    return {"wide": np.stack(wide), "pitch": np.stack(pitch)}
+
+
+def speed_copies(folder: Path, table, factor: float) -> dict:
+    """:func:`make_speed_features`, cached; the cache also follows this file, where the
+    perturbation is written."""
+    return cached(f"speed{factor}", table, lambda: make_speed_features(folder, table, factor),
+                  more_code=(Path(__file__),))

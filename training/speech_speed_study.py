@@ -1,0 +1,57 @@
+"""Which speed-perturbed copies of the training clips help a model read new voices? A study.
+
+    nice -n 10 .venv/bin/python -m training.speech_speed_study
+
+Same actor-grouped 5-fold CV as training.train_speech (actors 01-20), the shrinkage LDA on the
+wide functionals and pitch statistics. Each row trains on the clips as recorded plus copies of
+the same training clips played at the listed speeds (pitch, formants and tempo together, as
+between voices); the held-out actors are always read as recorded. The temperature is left out:
+it never changes a reading. The copies' features are cached per speed
+(training/runs/speech/speed*.npz, ~3 min each to build on 2 cores). Prints a markdown table;
+the figures are in models/speech/MODEL_CARD.md.
+"""
+import logging
+
+import numpy as np
+
+from training import speech_data
+from training.train_speech import (LINEAR_CONFIGS, TRAIN_ACTORS, actor_folds, linear_fit, linear_inputs,
+                                   make_pitch_features, make_wide_features, untempered)
+
+# the speeds of the training copies in each row; () is the model without copies
+SPEED_SETS = [(), (0.9, 1.1), (0.95, 1.05, 0.9, 1.1), (0.85, 1.15), (0.8, 1.2), (0.8, 0.9, 1.1, 1.2),
+              (0.85, 0.9, 1.1, 1.15)]
+SHRINKAGES = (0.8, 0.6)
+
+
+def main() -> None:
+    from sklearn.metrics import f1_score
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    folder = speech_data.speech_dir()
+    table = speech_data.load_labels(folder)
+    table = table[table["actor"].isin(TRAIN_ACTORS)].reset_index(drop=True)
+    features = {"wide": speech_data.cached("wide", table, lambda: make_wide_features(folder, table))["clean"],
+                "pitch": speech_data.cached("pitch", table, lambda: make_pitch_features(folder, table))["clean"]}
+    for factor in sorted({factor for speeds in SPEED_SETS for factor in speeds}):
+        copies = speech_data.speed_copies(folder, table, factor)
+        features[f"wide@{factor}"], features[f"pitch@{factor}"] = copies["wide"], copies["pitch"]
+    y, folds = table["label"].to_numpy(), actor_folds(table)
+
+    print("| training copies at speeds (LDA, actor-grouped 5-fold CV, n=1200) | shrinkage | accuracy | macro-F1 "
+          "| fold accuracies |\n|---|---|---|---|---|")
+    for shrinkage in SHRINKAGES:
+        for speeds in SPEED_SETS if shrinkage == SHRINKAGES[0] else SPEED_SETS[:2]:
+            config = untempered(LINEAR_CONFIGS[f"lda_wide_pitch_shrink{shrinkage}"]) | {"speed_copies": list(speeds)}
+            predicted = np.zeros(len(y), int)
+            for train, test in folds:
+                model = linear_fit(features, y, train, config)
+                predicted[test] = model.predict(linear_inputs(features, config["features"], test))
+            fold_accuracy = ", ".join(f"{np.mean(predicted[test] == y[test]):.3f}" for _, test in folds)
+            print(f"| {', '.join(map(str, speeds)) or 'none (as recorded only)'} | {shrinkage} "
+                  f"| {np.mean(predicted == y):.3f} | {f1_score(y, predicted, average='macro'):.3f} | {fold_accuracy} |",
+                  flush=True)
+
+
+if __name__ == "__main__":
+    main()
