@@ -9,7 +9,7 @@ predicted class did not change. Compares the first shipped model (RBF SVM on the
 statistics, which carry the absolute level) with the level-free linear models that followed it.
 About 8 minutes on 2 cores: computing the scaled clips' features, then the fits (the LDAs
 without their temperatures, which never change a reading; the speed-perturbed one also trains on
-its cached copies, as in training).
+its copies, as in training: ~6 minutes more when their features are not cached yet).
 """
 import argparse
 import logging

@@ -1,6 +1,6 @@
 """How much would knowing the speaker help? A study for the speech model, not shipped.
 
-    .venv/bin/python -m training.speech_adaptation_study [--shipped]
+    .venv/bin/python -m training.speech_adaptation_study [--shipped | --model NAME]
 
 Same actor-grouped 5-fold CV as training.train_speech (actors 01-20). Compares the shipped
 speaker-independent setting with per-speaker normalisation: each actor's feature vectors are
@@ -75,9 +75,11 @@ def actor_cv(X: np.ndarray, y: np.ndarray, folds, C: float = 3.0, fit=None) -> t
     return float(np.mean(predicted == y)), float(f1_score(y, predicted, average="macro"))
 
 
-def shipped_model_study(folder, table) -> None:
-    """The same question for the shipped linear model (model.json names it) on wide + pitch features,
-    trained on the clips as recorded (without speed-perturbed copies, if the model has them).
+def linear_model_study(folder, table, name: str | None = None) -> None:
+    """The same question for a linear model of training.train_speech (``name``; the shipped one,
+    as model.json names it, by default) on wide + pitch features, trained on the clips as recorded
+    (without speed-perturbed copies, if the model has them: each copy is another voice and would
+    need a baseline of its own).
 
     A temperature divides all of a model's scores alike, so it never changes which class is
     read: it is left out here, which spares its inner cross-validation for each of the 65 fits.
@@ -88,15 +90,14 @@ def shipped_model_study(folder, table) -> None:
     from training.speech_data import make_wide_features
 
     manifest = json.loads((MODEL_DIR / "model.json").read_text())  # what serving loads
-    shipped = manifest["name"]
-    if manifest["kind"] != "linear":
-        raise SystemExit(f"--shipped studies a linear model; models/speech/ ships {shipped} ({manifest['kind']})")
-    config = untempered(LINEAR_CONFIGS[shipped])
-    # Speed-perturbed copies would need a baseline of their own (each copy is another voice);
-    # the study asks what knowing the speaker adds, so it trains on the clips as recorded.
+    name = name or manifest["name"]
+    if name not in LINEAR_CONFIGS:
+        raise SystemExit(f"studies a linear model of training.train_speech; {name} is not one")
+    config = untempered(LINEAR_CONFIGS[name])
+    label = name + (" (shipped)" if name == manifest["name"] else "")
     if config.pop("speed_copies", None):
-        log.info("shipped model %s studied without its speed-perturbed training copies", shipped)
-    log.info("shipped model: %s", shipped)
+        label += ", trained without its speed-perturbed copies"
+    log.info("studying %s", label)
     wide = speech_data.cached("wide", table, lambda: make_wide_features(folder, table))["clean"]
     pitch = speech_data.cached("pitch", table, lambda: make_pitch_features(folder, table))["clean"]
     X = np.hstack([wide, pitch])
@@ -107,7 +108,7 @@ def shipped_model_study(folder, table) -> None:
                           labels, train, config)
 
     settings = {
-        "speaker-independent (shipped)": [X],
+        "speaker-independent": [X],
         "centred on all 60 clips of the speaker": [normalised_by_speaker(X, actors, lambda r: r, False)],
         "centred on the speaker's 12 neutral/calm clips": [normalised_by_speaker(X, actors, lambda r: r[y[r] == 0], False)],
     }
@@ -115,7 +116,7 @@ def shipped_model_study(folder, table) -> None:
         rng = np.random.default_rng(SEED)
         settings[f"centred on {k} random clips of the speaker, {DRAWS} draws"] = [
             normalised_by_speaker(X, actors, lambda r: rng.choice(r, k, replace=False), False) for _ in range(DRAWS)]
-    print(f"| setting (shipped {shipped}, actor-grouped 5-fold CV, n=1200) | accuracy | macro-F1 |"
+    print(f"| setting ({label}, actor-grouped 5-fold CV, n=1200) | accuracy | macro-F1 |"
           "\n|---|---|---|")
     for name, versions in settings.items():
         accuracy, macro_f1 = np.mean([actor_cv(version, y, folds, fit=fit) for version in versions], axis=0)
@@ -128,13 +129,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--shipped", action="store_true",
                         help="the shipped linear model on wide + pitch features (the SVM study otherwise)")
+    parser.add_argument("--model", help="another linear model of training.train_speech, by name (implies --shipped's study)")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     folder = speech_data.speech_dir()
     table = speech_data.load_labels(folder)
     table = table[table["actor"].isin(TRAIN_ACTORS)].reset_index(drop=True)
-    if args.shipped:
-        return shipped_model_study(folder, table)
+    if args.shipped or args.model:
+        return linear_model_study(folder, table, args.model)
     classic = speech_data.cached("classic", table, lambda: make_classic_features(folder, table, SEED))["clean"]
     pitch = speech_data.cached("pitch", table, lambda: make_pitch_features(folder, table))["clean"]
     # the extra descriptors are written in this file, so its code is part of their cache's name

@@ -62,7 +62,9 @@ def load_clips(folder: Path, table) -> list[np.ndarray]:
 
 # The code every cached feature is computed with: editing any of these files gives new cache
 # names, so a changed descriptor can never be read back from an old cache.
-FEATURE_CODE = tuple(REPO / "emotion" / name for name in ("audio.py", "speech_features.py", "speech_functionals.py"))
+# (delivery.py holds the pitch tracker that the pitch statistics use)
+FEATURE_CODE = tuple(REPO / "emotion" / name
+                     for name in ("audio.py", "delivery.py", "speech_features.py", "speech_functionals.py"))
 
 
 def cache_path(name: str, table, more_code: tuple[Path, ...] = ()) -> Path:
