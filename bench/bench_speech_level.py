@@ -40,7 +40,8 @@ MODELS = {
     "svm_rbf_C10_pitch (shipped to 2026-11-21)": (classic("svm_rbf_C10_pitch"), ["clean", "pitch"]),
     "logreg_wide_pitch_C0.01 (to 2026-11-22)": (linear("logreg_wide_pitch_C0.01"), ["wide", "pitch"]),
     "lda_wide_pitch_shrink0.8 (to 2026-11-22)": (linear("lda_wide_pitch_shrink0.8"), ["wide", "pitch"]),
-    "lda_wide_pitch_shrink0.6_speed (shipped)": (linear("lda_wide_pitch_shrink0.6_speed"), ["wide", "pitch"]),
+    "lda_wide_pitch_shrink0.6_speed": (linear("lda_wide_pitch_shrink0.6_speed"), ["wide", "pitch"]),
+    "lda_wide_pitch_shrink0.6_speed4 (shipped)": (linear("lda_wide_pitch_shrink0.6_speed4"), ["wide", "pitch"]),
 }
 
 
