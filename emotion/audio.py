@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from emotion.errors import EmptyInput, UnreadableMedia
+from emotion.media import existing_file
 
 log = logging.getLogger(__name__)
 
@@ -45,10 +46,7 @@ def _read_bytes(source: str | Path | bytes) -> bytes:
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
     else:
-        path = Path(source)
-        if not path.is_file():
-            raise UnreadableMedia(f"No such recording: {path.name}")
-        data = path.read_bytes()
+        data = existing_file(source, "recording").read_bytes()
     if not data:
         raise EmptyInput("The recording is empty (0 bytes).")
     return data

@@ -29,7 +29,7 @@ def decode_image(source: bytes | str | Path | np.ndarray) -> np.ndarray:
     if isinstance(source, np.ndarray):
         image = source
     else:
-        data = _existing_file(source, "image").read_bytes() if isinstance(source, (str, Path)) else source
+        data = existing_file(source, "image").read_bytes() if isinstance(source, (str, Path)) else source
         if not data:
             raise EmptyInput("The image is empty.")
         # Grayscale, 8-bit whatever the file's depth (16-bit PNGs too), turned upright by its
@@ -40,9 +40,9 @@ def decode_image(source: bytes | str | Path | np.ndarray) -> np.ndarray:
     return to_gray(image)
 
 
-def _existing_file(source: str | Path, kind: str) -> Path:
-    """``source`` as a Path; a domain error (not FileNotFoundError) when no such file exists,
-    as emotion.audio does, so library callers get the same kind of error for every bad input."""
+def existing_file(source: str | Path, kind: str) -> Path:
+    """``source`` as a Path; a domain error (not FileNotFoundError) when no such file exists, so
+    library callers get the same kind of error for every bad input, image, video or audio."""
     path = Path(source)
     if not path.is_file():
         raise UnreadableMedia(f"No such {kind} file: {path.name}")
@@ -137,7 +137,7 @@ def decoded_ahead(items: Iterator, depth: int) -> Iterator:
 def _frames(path: Path, interval: float) -> Iterator[tuple[float, np.ndarray]]:
     import cv2
 
-    if _existing_file(path, "video").stat().st_size == 0:
+    if existing_file(path, "video").stat().st_size == 0:
         raise EmptyInput("The video file is empty.")
     capture = cv2.VideoCapture(str(path))
     try:

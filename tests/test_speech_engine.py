@@ -57,6 +57,11 @@ def test_zero_byte_file_is_empty_input(tmp_path):
         load_audio(empty)
 
 
+def test_a_missing_recording_is_a_domain_error_naming_it(tmp_path):
+    with pytest.raises(UnreadableMedia, match="No such recording file: gone.webm"):
+        load_audio(tmp_path / "gone.webm")
+
+
 @needs_ffmpeg
 def test_text_file_renamed_webm_is_unreadable(tmp_path):
     fake = tmp_path / "answer.webm"

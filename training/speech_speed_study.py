@@ -18,7 +18,7 @@ from emotion.speech_types import SPEECH_CLASSES
 from training import speech_data
 from training.class_scores import classification_scores
 from training.speech_data import make_pitch_features, make_wide_features
-from training.train_speech import TRAIN_ACTORS, actor_folds, linear_fit, linear_inputs
+from training.train_speech import TRAIN_ACTORS, actor_folds, add_speed_copies, linear_fit, linear_inputs
 
 # (shrinkage, the speeds of the training copies) per row; () is the model without copies
 SPEED_SETS = [(), (0.9, 1.1), (0.9, 0.95, 1.05, 1.1), (0.85, 1.15), (0.8, 1.2), (0.8, 0.9, 1.1, 1.2),
@@ -37,9 +37,7 @@ def main() -> None:
     table = table[table["actor"].isin(TRAIN_ACTORS)].reset_index(drop=True)
     features = {"wide": speech_data.cached("wide", table, lambda: make_wide_features(folder, table))["clean"],
                 "pitch": speech_data.cached("pitch", table, lambda: make_pitch_features(folder, table))["clean"]}
-    for factor in sorted({factor for _, speeds in ROWS for factor in speeds}):
-        copies = speech_data.speed_copies(folder, table, factor)
-        features[f"wide@{factor}"], features[f"pitch@{factor}"] = copies["wide"], copies["pitch"]
+    add_speed_copies(features, folder, table, {factor for _, speeds in ROWS for factor in speeds})
     y, folds = table["label"].to_numpy(), actor_folds(table)
 
     print("| training copies at speeds (LDA, actor-grouped 5-fold CV, n=1200) | shrinkage | accuracy | macro-F1 "
@@ -54,6 +52,7 @@ def main() -> None:
         fold_accuracy = ", ".join(f"{np.mean(predicted[test] == y[test]):.3f}" for _, test in folds)
         print(f"| {', '.join(map(str, speeds)) or 'none (as recorded only)'} | {shrinkage} "
               f"| {scores['accuracy']:.3f} | {scores['macro_f1']:.3f} | {fold_accuracy} |", flush=True)
+
 
 if __name__ == "__main__":
     main()

@@ -166,9 +166,12 @@ def linear_fit(features: dict, y: np.ndarray, train: np.ndarray, config: dict, a
     return model
 
 
-def add_speed_copies(features: dict, folder: Path, table) -> None:
-    """``features["wide@0.9"]`` ...: the clips' features at every speed a config asks for (cached)."""
-    for factor in sorted({factor for config in LINEAR_CONFIGS.values() for factor in config.get("speed_copies", ())}):
+def add_speed_copies(features: dict, folder: Path, table, factors=None) -> None:
+    """``features["wide@0.9"]`` ...: the clips' features at each of ``factors`` (default: every
+    speed a config asks for), cached."""
+    if factors is None:
+        factors = {factor for config in LINEAR_CONFIGS.values() for factor in config.get("speed_copies", ())}
+    for factor in sorted(factors):
         copies = speech_data.speed_copies(folder, table, factor)
         features[f"wide@{factor}"], features[f"pitch@{factor}"] = copies["wide"], copies["pitch"]
 
