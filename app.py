@@ -37,6 +37,7 @@ def register_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from interview.admin.routes import bp as admin_bp
+    from interview.answers.routes import bp as answers_bp
     from interview.auth.routes import bp as auth_bp
     from interview.errors.handlers import bp as errors_bp
     from interview.main.routes import bp as main_bp
@@ -44,7 +45,7 @@ def register_blueprints(app: Flask) -> None:
     from interview.text.routes import bp as text_bp
     from interview.vendor import bp as vendor_bp
 
-    for blueprint in (errors_bp, auth_bp, main_bp, text_bp, recordings_bp, admin_bp, vendor_bp):
+    for blueprint in (errors_bp, auth_bp, main_bp, text_bp, recordings_bp, answers_bp, admin_bp, vendor_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,5 +1,15 @@
-"""The result types every analyzer returns: small, frozen and free of framework objects."""
+"""The result types every analyzer returns: small, frozen and free of framework objects.
+
+Each modality has one entry point (see :mod:`emotion`) returning one of the ``*Analysis``
+types at the bottom of this module; the web layer stores and shows them and never calls an
+analyzer's internals.
+"""
 from dataclasses import dataclass, field
+
+from emotion.speech_types import DeliveryMeasures, SpeechSummary, SpeechWindow
+
+# FER2013's seven emotions, in its label order (the face model's outputs).
+FACE_CLASSES = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
 
 # Big Five traits in the order the Essays corpus lists its labels.
 TRAIT_CODES = ("cEXT", "cNEU", "cAGR", "cCON", "cOPN")
@@ -39,11 +49,14 @@ class WordCount:
 
 
 @dataclass(frozen=True)
-class TextReport:
-    """What the text interview shows: the traits and the most used words."""
+class ModelInfo:
+    """What a report says about the model behind a reading, read once from its folder."""
 
-    personality: PersonalityResult
-    top_words: tuple[WordCount, ...] = field(default_factory=tuple)
+    name: str                                # the shipped variant, e.g. "xception_cycle3"
+    classes: tuple[str, ...]                 # what it reads (emotions, or traits)
+    accuracy: float | None                   # measured on data it never saw (0-1)
+    accuracy_by_class: dict[str, float] = field(default_factory=dict)
+    card: str = ""                           # the model card, relative to the repository
 
 
 @dataclass(frozen=True)
@@ -91,3 +104,46 @@ class VideoSummary:
 class VideoAnalysis:
     timeline: tuple[TimelinePoint, ...]
     summary: VideoSummary
+
+
+# ---------------------------------------------------------------------------------------------
+# One result per kind of answer: everything its report shows.
+# ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TextAnalysis:
+    """A written answer: the Big Five reading of its style and its most used words."""
+
+    personality: PersonalityResult
+    top_words: tuple[WordCount, ...]
+    word_count: int
+    model: ModelInfo
+
+
+@dataclass(frozen=True)
+class FaceAnalysis:
+    """The faces of a recording: the timeline, its summary and the strongest moment's heat map."""
+
+    timeline: tuple[TimelinePoint, ...]
+    summary: VideoSummary
+    heatmap_png: bytes | None                # Grad-CAM over the face at summary.strongest_moment
+    model: ModelInfo
+
+
+@dataclass(frozen=True)
+class VoiceAnalysis:
+    """The sound of a recording: vocal emotion over windows, and how the answer was delivered."""
+
+    timeline: tuple[SpeechWindow, ...]
+    summary: SpeechSummary
+    delivery: DeliveryMeasures
+    model: ModelInfo
+
+
+@dataclass(frozen=True)
+class VideoAnswerAnalysis:
+    """A video answer: its faces and, when its sound holds speech, its voice."""
+
+    face: FaceAnalysis
+    voice: VoiceAnalysis | None
+    voice_missing_reason: str | None = None  # why there is no voice reading, for the report

@@ -1,29 +1,26 @@
-"""A video's facial-emotion timeline: sample frames, find the main face, read it in batches."""
+"""A video's facial-emotion timeline: sample frames, follow the main face, read it in batches.
+
+Takes a detector and a model, never the analyzer that calls it (see :class:`emotion.face.FaceAnalyzer`)."""
 from contextlib import closing
 
 import numpy as np
 
-from emotion.base import TimelinePoint, VideoAnalysis, VideoSummary
+from emotion.base import FACE_CLASSES, TimelinePoint, VideoAnalysis, VideoSummary
 from emotion.errors import NoFaceFound
 from emotion.media import sample_video_frames
 
 BATCH_SIZE = 64
 
 
-def analyze_video(analyzer, path, frames_per_second: float = 5.0) -> VideoAnalysis:
-    """Timeline (time, face found, probabilities) and summary of one recording.
+def face_timeline(path, detector, model, frames_per_second: float = 5.0) -> tuple[VideoAnalysis, np.ndarray]:
+    """Timeline (time, face found, probabilities) and summary of one recording, and the 48x48
+    face of its strongest reading (so a heat map can be drawn without decoding it again).
 
-    Only the largest face of each frame is read: in an interview recording that is the
-    candidate. Raises NoFaceFound when no sampled frame shows a face.
+    ``detector`` follows the main face (:meth:`emotion.face_detector.FaceDetector.track_main_face`),
+    ``model`` reads faces (``predict``: (N, 48, 48) uint8 -> (N, 7)). Only the largest face of
+    each frame is read: in an interview recording that is the candidate. Raises NoFaceFound
+    when no sampled frame shows a face.
     """
-    return analyze_video_keeping_strongest_face(analyzer, path, frames_per_second)[0]
-
-
-def analyze_video_keeping_strongest_face(analyzer, path, frames_per_second: float = 5.0):
-    """Like :func:`analyze_video`, also returning the 48x48 face of the strongest reading, so a
-    heat map can be drawn for it without decoding the video a second time."""
-    from emotion.face import FACE_CLASSES
-
     times = []
     sampled = sample_video_frames(path, frames_per_second)
 
@@ -33,13 +30,13 @@ def analyze_video_keeping_strongest_face(analyzer, path, frames_per_second: floa
             yield gray
 
     with closing(sampled):  # stops the decoding thread and shuts the file even if detection fails
-        crops = list(analyzer.track_largest_faces(frames()))
+        crops = list(detector.track_main_face(frames()))
     found = [i for i, crop in enumerate(crops) if crop is not None]
     if not found:
         raise NoFaceFound(
             "No face was found in this video. Sit facing the camera, in good light, and record again.")
     probabilities = np.concatenate([
-        analyzer.model.predict(np.stack([crops[i] for i in found[start:start + BATCH_SIZE]]))
+        model.predict(np.stack([crops[i] for i in found[start:start + BATCH_SIZE]]))
         for start in range(0, len(found), BATCH_SIZE)
     ])
     by_frame = dict(zip(found, probabilities))

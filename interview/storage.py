@@ -8,6 +8,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from flask import current_app
+
 from emotion.errors import EmptyInput, UnreadableMedia
 
 
@@ -88,3 +90,8 @@ class RecordingStore:
 
     def delete_user_folder(self, user_id: int) -> None:
         shutil.rmtree(self.root / str(int(user_id)), ignore_errors=True)
+
+
+def recording_store() -> "RecordingStore":
+    """The app's recording store (see ``create_app``)."""
+    return current_app.extensions["recording_store"]

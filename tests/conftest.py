@@ -7,7 +7,8 @@ import pytest
 from flask_migrate import upgrade
 
 from app import create_app
-from emotion.base import TRAIT_CODES, TRAIT_NAMES, PersonalityResult, TraitScore
+from emotion.base import TRAIT_CODES, TRAIT_NAMES, ModelInfo, PersonalityResult, TextAnalysis, TraitScore
+from emotion.text import top_words, word_count
 from interview.auth import services as accounts
 from interview.questions import seed_question_bank
 from interview.extensions import db
@@ -26,26 +27,30 @@ ESSAY_LIKE_ANSWER = (
 )
 
 
-class FakePersonalityAnalyzer:
-    """Deterministic stand-in for the Keras model, so web tests run in milliseconds."""
+class FakeTextAnalyzer:
+    """Deterministic stand-in for the Keras model, so web tests run in milliseconds; the words
+    are counted for real."""
 
     def __init__(self, base: float = 40.0):
         self.base = base
         self.calls = 0
 
-    def analyze(self, text: str) -> PersonalityResult:
+    def analyze(self, text: str) -> TextAnalysis:
         self.calls += 1
         traits = tuple(
             TraitScore(code=code, name=TRAIT_NAMES[code], score=self.base + 5 * i, confidence=0.6)
             for i, code in enumerate(TRAIT_CODES)
         )
-        return PersonalityResult(traits=traits, model_name="fake", word_count=len(text.split()))
+        personality = PersonalityResult(traits=traits, model_name="fake", word_count=len(text.split()))
+        model = ModelInfo(name="fake", classes=tuple(TRAIT_NAMES.values()), accuracy=0.6)
+        return TextAnalysis(personality=personality, top_words=top_words(text, 15),
+                            word_count=word_count(text), model=model)
 
 
 @pytest.fixture
 def fake_model(monkeypatch):
-    analyzer = FakePersonalityAnalyzer()
-    monkeypatch.setattr("interview.text.services.get_analyzer", lambda: analyzer)
+    analyzer = FakeTextAnalyzer()
+    monkeypatch.setattr("interview.text.services.get_text_analyzer", lambda: analyzer)
     return analyzer
 
 

@@ -79,7 +79,7 @@ def test_sign_up_answer_in_text_and_pdf_and_read_the_reports(live_server, browse
     page.fill("#answer", essay)
     page.wait_for_function("parseInt(document.getElementById('word-count').textContent) > 50")
     page.click("#submit")
-    page.wait_for_url("**/text/attempts/*")
+    page.wait_for_url("**/attempts/*/report")
     traits = page.locator("tr.trait")
     assert traits.count() == 5
     scores = [float(traits.nth(i).locator("td.score").inner_text()) for i in range(5)]
@@ -94,7 +94,7 @@ def test_sign_up_answer_in_text_and_pdf_and_read_the_reports(live_server, browse
     page.click("li:has-text('Why do you want this job?') >> text=Answer in writing")
     page.set_input_files("#document", str(pdf_path))
     page.click("#submit")
-    page.wait_for_url("**/text/attempts/*")
+    page.wait_for_url("**/attempts/*/report")
     assert "pdf upload" in page.inner_text("body").lower()  # the tag is styled upper-case
     assert page.locator("#progress tbody tr").count() == 2  # both attempts, progress visible
 

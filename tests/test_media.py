@@ -75,16 +75,16 @@ def test_a_damaged_video_still_raises_the_domain_error(tmp_path):
 
 
 def test_a_failing_face_search_leaves_no_decoding_thread_behind():
-    from emotion.video import analyze_video
+    from emotion.video import face_timeline
 
     class DetectorThatBreaks:
-        def track_largest_faces(self, frames):
+        def track_main_face(self, frames):
             for number, _ in enumerate(frames):
                 if number == 2:
                     raise RuntimeError("detector broke")
                 yield None
 
     with pytest.raises(RuntimeError, match="detector broke") as raised:
-        analyze_video(DetectorThatBreaks(), FIXTURES / "video" / "woman2.mp4")
+        face_timeline(FIXTURES / "video" / "woman2.mp4", DetectorThatBreaks(), model=None)
     assert raised.value.__traceback__ is not None  # the traceback, and what it holds, still live
     assert not [thread for thread in threading.enumerate() if thread.name == "decode-ahead"]

@@ -1,7 +1,7 @@
 """Cohort averages count every other candidate once, and never the user asking."""
 from interview.extensions import db
 from interview.models import Attempt, Score, User
-from interview.main.services import delete_attempt
+from interview.answers.services import delete_attempt
 from interview.scoring import cohort_averages, record_scores
 
 

@@ -102,7 +102,7 @@ def test_unknown_question_is_404(client, auth):
 def test_other_users_cannot_see_or_delete_an_attempt(client, auth, app, fake_model):
     auth.signup_and_login()
     report_url = post_text_answer(client).headers["Location"]
-    attempt_id = int(report_url.rsplit("/", 1)[1])
+    attempt_id = int(report_url.split("/")[-2])
     client.post("/auth/logout", data={"csrf_token": csrf_token_from(client.get("/"))})
 
     auth.signup_and_login(email="eve@example.com")
@@ -116,7 +116,7 @@ def test_other_users_cannot_see_or_delete_an_attempt(client, auth, app, fake_mod
 
 def test_owner_deletes_an_attempt_and_its_scores(client, auth, app, fake_model):
     auth.signup_and_login()
-    attempt_id = int(post_text_answer(client).headers["Location"].rsplit("/", 1)[1])
+    attempt_id = int(post_text_answer(client).headers["Location"].split("/")[-2])
     token = csrf_token_from(client.get("/history"))
     assert client.post(f"/attempts/{attempt_id}/delete", data={"csrf_token": token}).status_code == 302
     with app.app_context():
@@ -125,12 +125,12 @@ def test_owner_deletes_an_attempt_and_its_scores(client, auth, app, fake_model):
 
 
 def test_report_compares_with_other_candidates_only(client, auth, app, monkeypatch):
-    from tests.conftest import FakePersonalityAnalyzer
+    from tests.conftest import FakeTextAnalyzer
 
     # Two other candidates score 20 and 30 on extraversion; our user scores 80.
     for email, base in (("a@example.com", 20.0), ("b@example.com", 30.0), ("me@example.com", 80.0)):
-        monkeypatch.setattr("interview.text.services.get_analyzer",
-                            lambda base=base: FakePersonalityAnalyzer(base))
+        monkeypatch.setattr("interview.text.services.get_text_analyzer",
+                            lambda base=base: FakeTextAnalyzer(base))
         auth.signup_and_login(email=email)
         response = post_text_answer(client)
         if email != "me@example.com":

@@ -1,4 +1,4 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from interview.main import services
@@ -24,12 +24,3 @@ def history():
     trends = services.trends(attempts)
     questions = {a.question_id: a.question.text for a in attempts if a.status == "complete"}
     return render_template("main/history.html", attempts=attempts, trends=trends, trend_questions=questions)
-
-
-@bp.route("/attempts/<int:attempt_id>/delete", methods=["POST"])
-@login_required
-def delete_attempt(attempt_id: int):
-    attempt = services.owned_attempt_or_404(attempt_id, current_user.id)
-    services.delete_attempt(attempt)  # CSRFProtect has already checked the form's token
-    flash("That answer and its scores are deleted.", "info")
-    return redirect(url_for("main.history"))

@@ -1,18 +1,8 @@
-"""Look-ups the pages share: questions, and attempts only their owner may see."""
-from flask import abort, current_app
+"""Look-ups for the home, question and history pages."""
 from sqlalchemy import select
 
 from interview.extensions import db
 from interview.models import Attempt, Question
-from interview.scoring import forget_scores
-
-
-def owned_attempt_or_404(attempt_id: int, user_id: int) -> Attempt:
-    """404, not 403, for someone else's attempt: do not even confirm that it exists."""
-    attempt = db.session.get(Attempt, attempt_id)
-    if attempt is None or attempt.user_id != user_id:
-        abort(404)
-    return attempt
 
 
 def questions_by_category() -> dict[str, list[Question]]:
@@ -29,15 +19,6 @@ def user_attempts(user_id: int) -> list[Attempt]:
         .order_by(Attempt.created_at.desc(), Attempt.id.desc())
     )
     return list(db.session.scalars(query))
-
-
-def delete_attempt(attempt: Attempt) -> None:
-    """The attempt, its scores, its share of the cohort totals and its recording, all gone."""
-    recording = attempt.recording_path
-    forget_scores(attempt)
-    db.session.delete(attempt)
-    db.session.commit()
-    current_app.extensions["recording_store"].delete(recording)
 
 
 # The scores that each modality's trend chart follows over attempts.

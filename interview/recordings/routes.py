@@ -1,13 +1,13 @@
-"""Recorded interviews: the recording pages, uploads, job status, live overlay, replays."""
-from flask import (Blueprint, abort, current_app, jsonify, redirect, render_template, request,
-                   send_file, url_for)
+"""Recorded interviews: the recording pages, uploads and the live overlay. Everything about
+one answer once it is sent (status, report, replay, delete) lives in :mod:`interview.answers`."""
+from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from emotion.errors import AnalysisError
 from interview.extensions import db
-from interview.main.services import owned_attempt_or_404
-from interview.models import AttemptStatus, Modality, Question
-from interview.recordings import live, reports, services
+from interview.answers.services import status_of
+from interview.models import Modality, Question
+from interview.recordings import live, services
 
 bp = Blueprint("recordings", __name__)
 
@@ -42,16 +42,10 @@ def upload():
         attempt = services.accept_recording(current_user, question, modality, upload_file)
     except AnalysisError as error:
         return jsonify(error=str(error)), 422
-    return jsonify(services.status_of(attempt) | {
-        "status_url": url_for("recordings.status", attempt_id=attempt.id),
-        "report_url": url_for("recordings.report", attempt_id=attempt.id),
+    return jsonify(status_of(attempt) | {
+        "status_url": url_for("answers.status", attempt_id=attempt.id),
+        "report_url": url_for("answers.report", attempt_id=attempt.id),
     }), 201
-
-
-@bp.route("/api/attempts/<int:attempt_id>")
-@login_required
-def status(attempt_id: int):
-    return jsonify(services.status_of(owned_attempt_or_404(attempt_id, current_user.id)))
 
 
 @bp.route("/api/live-frame", methods=["POST"])
@@ -66,30 +60,3 @@ def live_frame():
         return jsonify(live.read_frame(data))
     except AnalysisError as error:
         return jsonify(error=str(error)), 422
-
-
-@bp.route("/attempts/<int:attempt_id>/recording")
-@login_required
-def recording(attempt_id: int):
-    attempt = owned_attempt_or_404(attempt_id, current_user.id)
-    if not attempt.recording_path:
-        abort(404)
-    try:
-        path = services.recording_store().path(attempt.recording_path)
-    except FileNotFoundError:
-        abort(404)
-    if not path.exists():
-        abort(404)
-    return send_file(path, mimetype=attempt.media_type, conditional=True, max_age=0)
-
-
-@bp.route("/attempts/<int:attempt_id>/report")
-@login_required
-def report(attempt_id: int):
-    attempt = owned_attempt_or_404(attempt_id, current_user.id)
-    if attempt.modality == Modality.TEXT:
-        return redirect(url_for("text.report", attempt_id=attempt.id))
-    if attempt.status != AttemptStatus.COMPLETE:
-        return render_template("recordings/progress.html", attempt=attempt)
-    return render_template(f"recordings/{attempt.modality}_report.html",
-                           report=reports.build_recorded_report(attempt))

@@ -8,17 +8,13 @@ from emotion.errors import UnreadableMedia
 from emotion.media import has_video_stream, run_ffprobe
 from interview.extensions import db
 from interview.models import Attempt, AttemptStatus, Modality, Question, User
-from interview.storage import RecordingStore
+from interview.storage import recording_store
 
 log = logging.getLogger(__name__)
 
 # Browsers' MediaRecorder output runs a little past the countdown; allow for it.
 DURATION_SLACK_SECONDS = 10
 MIN_SECONDS = 1.0
-
-
-def recording_store() -> RecordingStore:
-    return current_app.extensions["recording_store"]
 
 
 def media_duration(path) -> float | None:
@@ -89,8 +85,3 @@ def check_duration(seconds: float | None, limit_seconds: int) -> None:
     if seconds > limit_seconds + DURATION_SLACK_SECONDS:
         raise UnreadableMedia(
             f"This recording lasts {seconds:.0f} s; answers to this question are limited to {limit_seconds} s.")
-
-
-def status_of(attempt: Attempt) -> dict:
-    return {"id": attempt.id, "status": attempt.status, "progress": attempt.progress,
-            "error": attempt.error_message}

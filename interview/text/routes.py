@@ -1,12 +1,11 @@
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from emotion.errors import AnalysisError, EmptyInput, UnreadableDocument
 from interview.documents import extract_pdf_text
 from interview.extensions import db
-from interview.main.services import owned_attempt_or_404
-from interview.models import Modality, Question
-from interview.text import reports, services
+from interview.models import Question
+from interview.text import services
 from interview.text.forms import TextAnswerForm
 
 bp = Blueprint("text", __name__, url_prefix="/text")
@@ -29,7 +28,7 @@ def answer(question_id: int):
     except AnalysisError as error:
         flash(str(error), "error")
         return render_template("text/answer.html", form=form, question=question), 422
-    return redirect(url_for("text.report", attempt_id=attempt.id))
+    return redirect(url_for("answers.report", attempt_id=attempt.id))
 
 
 def _answer_text(form: TextAnswerForm) -> tuple[str, str]:
@@ -45,12 +44,3 @@ def _answer_text(form: TextAnswerForm) -> tuple[str, str]:
         )
         return text, "pdf"
     raise EmptyInput("Write your answer in the box, or choose a PDF to upload.")
-
-
-@bp.route("/attempts/<int:attempt_id>")
-@login_required
-def report(attempt_id: int):
-    attempt = owned_attempt_or_404(attempt_id, current_user.id)
-    if attempt.modality != Modality.TEXT:
-        abort(404)
-    return render_template("text/report.html", report=reports.build_text_report(attempt))

@@ -3,14 +3,13 @@ import logging
 
 from emotion import text as text_analysis
 from emotion.errors import NotEnglish, TextTooLong, TextTooShort
-from emotion.personality import get_analyzer
+from emotion import get_text_analyzer
 from interview.extensions import db
 from interview.models import Attempt, AttemptStatus, Modality, Question, Score, User, utcnow
+from interview.results import stored
 from interview.scoring import record_scores
 
 log = logging.getLogger(__name__)
-
-TOP_WORD_COUNT = 15
 
 
 def check_answer_text(text: str, min_words: int, max_words: int) -> int:
@@ -38,31 +37,16 @@ def score_text_answer(
 ) -> Attempt:
     """Analyse ``text`` and store it as a completed attempt with one score per trait."""
     words = check_answer_text(text, min_words, max_words)
-    result = get_analyzer().analyze(text)
+    result = get_text_analyzer().analyze(text)
     attempt = Attempt(
-        user_id=user.id,
-        question_id=question.id,
-        modality=Modality.TEXT,
-        source=source,
-        answer_text=text,
-        word_count=words,
-        status=AttemptStatus.COMPLETE,
-        completed_at=utcnow(),
-        details={
-            "model": result.model_name,
-            "top_words": [[w.word, w.count] for w in text_analysis.top_words(text, TOP_WORD_COUNT)],
-        },
+        user_id=user.id, question_id=question.id, modality=Modality.TEXT, source=source,
+        answer_text=text, word_count=words, status=AttemptStatus.COMPLETE, completed_at=utcnow(),
+        details=stored(result),
     )
     attempt.scores = [
-        Score(
-            user_id=user.id,
-            question_id=question.id,
-            modality=Modality.TEXT,
-            name=trait.name,
-            value=trait.score,
-            confidence=trait.confidence,
-        )
-        for trait in result.traits
+        Score(user_id=user.id, question_id=question.id, modality=Modality.TEXT,
+              name=trait.name, value=trait.score, confidence=trait.confidence)
+        for trait in result.personality.traits
     ]
     db.session.add(attempt)
     record_scores(attempt)

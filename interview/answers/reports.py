@@ -1,8 +1,12 @@
-"""What the video and audio report pages show, gathered in one place."""
+"""What the report pages of one answer show (text, video, audio), gathered in one place."""
 from dataclasses import dataclass, field
 
-from interview.models import Attempt
-from interview.scoring import CohortAverage, cohort_averages, scores_by_name
+from emotion.base import TRAIT_CODES, TRAIT_NAMES
+from interview.models import Attempt, Modality
+from interview.results import readable
+from interview.scoring import CohortAverage, cohort_averages, completed_attempts, scores_by_name
+
+TRAIT_ORDER = tuple(TRAIT_NAMES[code] for code in TRAIT_CODES)
 
 DELIVERY_LABELS = {
     "speaking_share": ("Time speaking", "%", 100),
@@ -34,6 +38,7 @@ class RecordedReport:
     face: dict | None
     voice: dict | None
     heatmap_png: str | None
+    voice_missing_reason: str | None = None
     face_rows: list[ComparedValue] = field(default_factory=list)
     voice_rows: list[ComparedValue] = field(default_factory=list)
     delivery_rows: list[ComparedValue] = field(default_factory=list)
@@ -41,7 +46,7 @@ class RecordedReport:
 
 
 def build_recorded_report(attempt: Attempt) -> RecordedReport:
-    details = attempt.details or {}
+    details = readable(attempt.details, attempt.modality)
     scores = scores_by_name(attempt)
     overall = cohort_averages(attempt.modality, attempt.user_id)
     per_question = cohort_averages(attempt.modality, attempt.user_id, attempt.question_id)
@@ -54,8 +59,10 @@ def build_recorded_report(attempt: Attempt) -> RecordedReport:
         return ComparedValue(name, label, unit, scores[name].value * scale, scores[name].confidence,
                              scaled(overall.get(name)), scaled(per_question.get(name)))
 
-    report = RecordedReport(attempt=attempt, face=details.get("face"), voice=details.get("voice"),
-                            heatmap_png=details.get("heatmap_png"))
+    face = details.get("face")
+    report = RecordedReport(attempt=attempt, face=face, voice=details.get("voice"),
+                            heatmap_png=face.get("heatmap_png") if face else None,
+                            voice_missing_reason=details.get("voice_missing_reason"))
     if report.face:
         report.face_rows = [compared("face_" + emotion, emotion, "%")
                             for emotion in report.face["summary"]["mean_probabilities"]]
@@ -66,3 +73,47 @@ def build_recorded_report(attempt: Attempt) -> RecordedReport:
         report.delivery_rows = [row for name, (label, unit, scale) in DELIVERY_LABELS.items()
                                 if (row := compared(name, label, unit, scale))]
     return report
+
+
+@dataclass(frozen=True)
+class TraitRow:
+    name: str
+    score: float
+    confidence: float | None
+    cohort: CohortAverage | None
+
+
+@dataclass(frozen=True)
+class TextReport:
+    attempt: Attempt
+    traits: list[TraitRow]
+    top_words: list[tuple[str, int]]
+    cohort_size: int
+    history: list[tuple[Attempt, dict[str, float]]]
+
+
+def build_text_report(attempt: Attempt) -> TextReport:
+    scores = scores_by_name(attempt)
+    cohort = cohort_averages(Modality.TEXT, exclude_user_id=attempt.user_id)
+    traits = [
+        TraitRow(
+            name=name,
+            score=scores[name].value,
+            confidence=scores[name].confidence,
+            cohort=cohort.get(name),
+        )
+        for name in TRAIT_ORDER
+        if name in scores
+    ]
+    history = [
+        (earlier, {name: s.value for name, s in scores_by_name(earlier).items()})
+        for earlier in completed_attempts(attempt.user_id, Modality.TEXT)
+    ]
+    return TextReport(
+        attempt=attempt,
+        traits=traits,
+        top_words=[(item["word"], item["count"])
+                   for item in readable(attempt.details, attempt.modality).get("top_words", [])],
+        cohort_size=max((c.candidates for c in cohort.values()), default=0),
+        history=history,
+    )

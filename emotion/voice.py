@@ -1,0 +1,35 @@
+"""The voice entry point: vocal emotion over a recording and how the answer was delivered,
+from one decode of its sound (an audio file, or a video's sound track)."""
+from pathlib import Path
+
+from emotion import registry
+from emotion.base import VoiceAnalysis
+from emotion.model_info import model_info
+
+
+class VoiceAnalyzer:
+    """Emotion timeline (:class:`emotion.speech.SpeechAnalyzer`) and delivery measures
+    (:mod:`emotion.delivery`), sharing the decoded samples and their pitch and loudness."""
+
+    def __init__(self, model_dir: Path | None = None):
+        from emotion.speech import MODEL_DIR, SpeechAnalyzer
+
+        self.model_dir = Path(model_dir) if model_dir is not None else MODEL_DIR
+        self.speech = SpeechAnalyzer(self.model_dir)
+
+    def analyze(self, recording: Path) -> VoiceAnalysis:
+        """Raises EmptyInput / UnreadableMedia for a file that cannot be decoded (or has no
+        sound track) and NoSpeechFound when nothing in it is speech."""
+        from emotion.audio import load_audio
+        from emotion.delivery import contours, measure_delivery
+
+        samples = load_audio(Path(recording))
+        sound = contours(samples)
+        emotions = self.speech.analyze_audio(samples, sound_contours=sound)
+        return VoiceAnalysis(timeline=emotions.timeline, summary=emotions.summary,
+                             delivery=measure_delivery(samples, sound),
+                             model=model_info("speech", self.model_dir))
+
+
+def get_voice_analyzer() -> VoiceAnalyzer:
+    return registry.get_or_build("voice", VoiceAnalyzer)

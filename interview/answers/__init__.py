@@ -1,0 +1,1 @@
+"""Every page about one answer, whatever its modality: report, progress, replay media, delete."""

@@ -1,0 +1,61 @@
+"""One answer's pages: its report (or progress while it is analysed), its recording, its
+analysis status, and deleting it. Text and recording blueprints only capture answers."""
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask_login import current_user, login_required
+
+from interview.answers import reports, services
+from interview.models import AttemptStatus, Modality
+
+bp = Blueprint("answers", __name__)
+
+
+@bp.route("/attempts/<int:attempt_id>/report")
+@login_required
+def report(attempt_id: int):
+    attempt = services.owned_attempt_or_404(attempt_id, current_user.id)
+    if attempt.modality == Modality.TEXT:
+        return render_template("answers/text_report.html", report=reports.build_text_report(attempt))
+    if attempt.status != AttemptStatus.COMPLETE:
+        return render_template("answers/progress.html", attempt=attempt)
+    return render_template(f"answers/{attempt.modality}_report.html",
+                           report=reports.build_recorded_report(attempt))
+
+
+@bp.route("/text/attempts/<int:attempt_id>")
+@login_required
+def text_report(attempt_id: int):
+    """Where text reports used to live: kept so that old links still work."""
+    attempt = services.owned_attempt_or_404(attempt_id, current_user.id)
+    return redirect(url_for("answers.report", attempt_id=attempt.id), 301)
+
+
+@bp.route("/api/attempts/<int:attempt_id>")
+@login_required
+def status(attempt_id: int):
+    return jsonify(services.status_of(services.owned_attempt_or_404(attempt_id, current_user.id)))
+
+
+@bp.route("/attempts/<int:attempt_id>/recording")
+@login_required
+def recording(attempt_id: int):
+    attempt = services.owned_attempt_or_404(attempt_id, current_user.id)
+    if not attempt.recording_path:
+        abort(404)
+    from interview.recordings.services import recording_store
+
+    try:
+        path = recording_store().path(attempt.recording_path)
+    except FileNotFoundError:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype=attempt.media_type, conditional=True, max_age=0)
+
+
+@bp.route("/attempts/<int:attempt_id>/delete", methods=["POST"])
+@login_required
+def delete(attempt_id: int):
+    attempt = services.owned_attempt_or_404(attempt_id, current_user.id)
+    services.delete_attempt(attempt)  # CSRFProtect has already checked the form's token
+    flash("That answer and its scores are deleted.", "info")
+    return redirect(url_for("main.history"))

@@ -1,0 +1,87 @@
+"""Analysis results as stored on an answer (``Attempt.details``): written and read here only.
+
+An analyzer returns a frozen dataclass (:mod:`emotion.base`); :func:`stored` turns it into
+JSON with a schema version, and :func:`readable` turns what is stored, of any version, into
+the current layout the reports read.
+
+Schema 2 (since 2026-11-30), by kind of answer:
+- text:  {"schema", "kind", "personality", "top_words": [{"word", "count"}], "word_count", "model"}
+- audio: {"schema", "kind", "voice": VOICE}
+- video: {"schema", "kind", "face": FACE, "voice": VOICE or null, "voice_missing_reason"}
+  where FACE = {"timeline", "summary", "heatmap_png" (base64), "model"} and
+  VOICE = {"timeline", "summary", "delivery", "model"}; "model" = {"name", "classes",
+  "accuracy", "accuracy_by_class", "card"}.
+Schema 1 (no "schema" key): text {"model": name, "top_words": [[word, count]]}; video
+{"face": {"timeline", "summary"}, "heatmap_png", "face_model_accuracy", "voice"?}; audio
+{"voice"}, where voice = {"kind", "timeline", "summary", "model_name", "model_accuracy", "delivery"}.
+"""
+import base64
+import dataclasses
+from typing import Any
+
+from emotion.base import TextAnalysis, VideoAnswerAnalysis, VoiceAnalysis
+
+SCHEMA_VERSION = 2
+
+
+def to_json(value: Any) -> Any:
+    """A result (dataclasses, tuples, bytes, numbers) as JSON values; bytes become base64."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: to_json(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(key): to_json(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_json(item) for item in value]
+    if isinstance(value, (bytes, bytearray)):
+        return base64.b64encode(value).decode("ascii")
+    return value
+
+
+def stored(result: TextAnalysis | VoiceAnalysis | VideoAnswerAnalysis) -> dict:
+    """What an answer keeps of its analysis."""
+    header = {"schema": SCHEMA_VERSION}
+    if isinstance(result, TextAnalysis):
+        return header | {"kind": "text"} | to_json(result)
+    if isinstance(result, VoiceAnalysis):
+        return header | {"kind": "audio", "voice": to_json(result)}
+    if isinstance(result, VideoAnswerAnalysis):
+        return header | {"kind": "video"} | to_json(result)
+    raise TypeError(f"no stored form for {type(result).__name__}")
+
+
+def readable(details: dict | None, modality: str) -> dict:
+    """Stored details of any schema version, in the current layout (empty when none)."""
+    if not details:
+        return {}
+    version = details.get("schema", 1)
+    if version == SCHEMA_VERSION:
+        return details
+    if version == 1:
+        return _from_version_1(details, modality)
+    raise ValueError(f"stored results of schema {version} are newer than this code ({SCHEMA_VERSION})")
+
+
+def _from_version_1(details: dict, modality: str) -> dict:
+    upgraded = {"schema": SCHEMA_VERSION, "kind": modality}
+    if modality == "text":
+        model = details.get("model")
+        return upgraded | {
+            "top_words": [{"word": word, "count": count} for word, count in details.get("top_words", [])],
+            "model": {"name": model} if model else None,
+        }
+    if details.get("voice"):
+        upgraded["voice"] = _voice_from_version_1(details["voice"])
+    if modality == "video":
+        face = details.get("face") or {}
+        upgraded["face"] = {**face, "heatmap_png": details.get("heatmap_png"),
+                            "model": {"name": "face", "accuracy": details.get("face_model_accuracy")}}
+        upgraded.setdefault("voice", None)
+        if upgraded["voice"] is None:
+            upgraded["voice_missing_reason"] = "No speech was found in this recording's sound, so there is no voice reading."
+    return upgraded
+
+
+def _voice_from_version_1(voice: dict) -> dict:
+    return {"timeline": voice.get("timeline", []), "summary": voice.get("summary", {}),
+            "delivery": voice.get("delivery", {}),
+            "model": {"name": voice.get("model_name"), "accuracy": voice.get("model_accuracy")}}
