@@ -12,6 +12,7 @@ import math
 import sys
 from pathlib import Path
 
+from emotion import get_face_analyzer, get_voice_analyzer
 from emotion.errors import AnalysisError, ModelUnavailable
 
 IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".bmp", ".webp"}
@@ -21,11 +22,7 @@ AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a"}
 def analyze(path: Path, frames_per_second: float, sound_track: bool = False) -> dict:
     suffix = path.suffix.lower()
     if sound_track or suffix in AUDIO_SUFFIXES or is_audio_only(path):
-        from emotion.speech import analyze_audio_file
-
-        return analyze_audio_file(path)
-    from emotion.face import get_face_analyzer
-
+        return {"kind": "audio", **dataclasses.asdict(get_voice_analyzer().analyze(path))}
     analyzer = get_face_analyzer()
     if suffix in IMAGE_SUFFIXES:
         return {"kind": "image", **dataclasses.asdict(analyzer.analyze_image(path))}

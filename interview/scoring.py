@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, insert, select, update
 
 from interview.extensions import db
-from interview.models import ALL_QUESTIONS, Attempt, AttemptStatus, Score, ScoreTotal
+from interview.models import ALL_QUESTIONS, Attempt, AttemptStatus, Role, Score, ScoreTotal, User
 
 
 @dataclass(frozen=True)
@@ -22,11 +22,18 @@ class CohortAverage:
 def cohort_averages(
     modality: str, exclude_user_id: int, question_id: int | None = None
 ) -> dict[str, CohortAverage]:
-    """Average of every *other* candidate, per score name, over one question or all of them."""
+    """Average of every *other* candidate, per score name, over one question or all of them.
+
+    Only people whose role is candidate count: a recruiter's, instructor's or admin's test
+    answers never move the figures candidates compare themselves with. The role is read at
+    query time, so a user whose role changes moves in or out of the averages with it.
+    """
     candidate_mean = ScoreTotal.total / ScoreTotal.count
     rows = db.session.execute(
         select(ScoreTotal.name, func.avg(candidate_mean), func.count())
+        .join(User, User.id == ScoreTotal.user_id)
         .where(
+            User.role == Role.CANDIDATE,
             ScoreTotal.modality == modality,
             ScoreTotal.question_id == (question_id or ALL_QUESTIONS),
             ScoreTotal.user_id != exclude_user_id,

@@ -48,7 +48,7 @@ def test_tracking_finds_the_face_where_a_full_search_does(analyzer):
     for near, full in found_near:  # the same face: centres within a fifth of its width
         assert abs((near[0] + near[2] / 2) - (full[0] + full[2] / 2)) < full[2] / 5
         assert abs((near[1] + near[3] / 2) - (full[1] + full[3] / 2)) < full[3] / 5
-    tracked = list(analyzer.track_largest_faces(frames))
+    tracked = list(analyzer.detector.track_main_face(frames))
     assert sum(crop is not None for crop in tracked) >= sum(bool(found) for found in searched)
 
 
@@ -58,7 +58,7 @@ def test_tracking_survives_a_change_of_resolution(analyzer):
 
     frames = [gray for _, gray in sample_video_frames(FIXTURES / "video" / "woman2.mp4", 5)][:6]
     smaller = [cv2.resize(gray, (gray.shape[1] // 4, gray.shape[0] // 4)) for gray in frames[3:]]  # face box now outside
-    crops = list(analyzer.track_largest_faces(frames[:3] + smaller))
+    crops = list(analyzer.detector.track_main_face(frames[:3] + smaller))
     assert len(crops) == 6 and crops[0] is not None and crops[0].shape == (48, 48)
 
 

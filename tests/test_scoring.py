@@ -5,8 +5,8 @@ from interview.answers.services import delete_attempt
 from interview.scoring import cohort_averages, record_scores
 
 
-def _user(email):
-    user = User(email=email, display_name=email, password_hash="x")
+def _user(email, role="candidate"):
+    user = User(email=email, display_name=email, password_hash="x", role=role)
     db.session.add(user)
     db.session.flush()
     return user
@@ -34,6 +34,22 @@ def test_each_candidate_counts_once(app):
         average = cohort_averages("text", exclude_user_id=me.id)["openness"]
         assert average.candidates == 2
         assert average.mean == 30  # (10 + 50) / 2, not weighted by busy's ten attempts
+
+
+def test_only_candidates_count_in_the_average(app):
+    with app.app_context():
+        me, other = _user("me@x.org"), _user("o@x.org")
+        staff = [_user(f"{role}@x.org", role) for role in ("recruiter", "instructor", "admin")]
+        _score(other, 20)
+        for user in staff:
+            _score(user, 90)
+        db.session.commit()
+        average = cohort_averages("text", exclude_user_id=me.id)["openness"]
+        assert (average.mean, average.candidates) == (20, 1)
+        staff[0].role = "candidate"  # a recruiter who becomes a candidate counts from then on
+        db.session.commit()
+        average = cohort_averages("text", exclude_user_id=me.id)["openness"]
+        assert (average.mean, average.candidates) == (55, 2)
 
 
 def test_per_question_average(app):
