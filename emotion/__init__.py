@@ -19,31 +19,29 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the analyzers' modules are imported on first use, never with the package
-    from emotion.face import FaceAnalyzer
-    from emotion.video_answer import VideoAnswerAnalyzer
-    from emotion.voice import VoiceAnalyzer
-    from emotion.writing import TextAnalyzer
+    from emotion.base import (FaceAnalyzerInterface, TextAnalyzerInterface, VideoAnalyzerInterface,
+                              VoiceAnalyzerInterface)
 
 
-def get_text_analyzer() -> TextAnalyzer:
+def get_text_analyzer() -> TextAnalyzerInterface:
     from emotion.writing import get_text_analyzer as get
 
     return get()
 
 
-def get_voice_analyzer() -> VoiceAnalyzer:
+def get_voice_analyzer() -> VoiceAnalyzerInterface:
     from emotion.voice import get_voice_analyzer as get
 
     return get()
 
 
-def get_face_analyzer() -> FaceAnalyzer:
+def get_face_analyzer() -> FaceAnalyzerInterface:
     from emotion.face import get_face_analyzer as get
 
     return get()
 
 
-def get_video_analyzer() -> VideoAnswerAnalyzer:
+def get_video_analyzer() -> VideoAnalyzerInterface:
     from emotion.video_answer import get_video_analyzer as get
 
     return get()
@@ -52,12 +50,16 @@ def get_video_analyzer() -> VideoAnswerAnalyzer:
 def analyze_image(image):
     """Every face in an image (a path, encoded bytes or an array) with its box and 7 emotion
     probabilities, as an :class:`emotion.base.ImageAnalysis`."""
-    return get_face_analyzer().analyze_image(image)
+    from emotion.face import get_face_analyzer as get
+
+    return get().analyze_image(image)
 
 
 def analyze_video(path, frames_per_second: float = 5.0):
     """The facial-emotion timeline and summary of a recording (:class:`emotion.base.VideoAnalysis`)."""
-    return get_face_analyzer().analyze_video(path, frames_per_second)
+    from emotion.face import get_face_analyzer as get
+
+    return get().analyze_video(path, frames_per_second)
 
 
 def analyze_audio(path):

@@ -5,6 +5,8 @@ types at the bottom of this module; the web layer stores and shows them and neve
 analyzer's internals.
 """
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
 
 from emotion.speech_types import DeliveryMeasures, SpeechSummary, SpeechWindow
 
@@ -147,3 +149,23 @@ class VideoAnswerAnalysis:
     face: FaceAnalysis
     voice: VoiceAnalysis | None
     voice_missing_reason: str | None = None  # why there is no voice reading, for the report
+
+
+# ---------------------------------------------------------------------------------------------
+# The interfaces: what the web layer may call. Built by emotion.get_*_analyzer(), once a process.
+# ---------------------------------------------------------------------------------------------
+
+class TextAnalyzerInterface(Protocol):
+    def analyze(self, text: str) -> TextAnalysis: ...
+
+
+class VoiceAnalyzerInterface(Protocol):
+    def analyze(self, recording: Path) -> VoiceAnalysis: ...
+
+
+class FaceAnalyzerInterface(Protocol):
+    def analyze(self, recording: Path) -> FaceAnalysis: ...
+
+
+class VideoAnalyzerInterface(Protocol):
+    def analyze(self, recording: Path, progress=None) -> VideoAnswerAnalysis: ...
