@@ -1,25 +1,53 @@
-// Trend charts on the history page: each tracked score over the user's attempts, per modality,
-// for all questions or one.
+// The history page's question filter, for the trend charts and the table of answers alike;
+// the charts show each tracked score over the user's attempts, one chart per unit.
 (function () {
-  const data = JSON.parse(document.getElementById("trend-data").textContent);
   const picker = document.getElementById("trend-question");
-  const titles = { text: "Written answers (Big Five, 0-100)", video: "Video answers", audio: "Audio answers" };
+  if (!picker) return;
+  const source = document.getElementById("trend-data");
+  const data = source ? JSON.parse(source.textContent) : {};
+  const rows = document.querySelectorAll("#answers tbody tr[data-question-id]");
+  const empty = document.getElementById("trend-empty");
 
-  function draw() {
-    const question = picker.value;
-    Object.entries(data).forEach(([modality, points]) => {
-      const chosen = points.filter((p) => !question || String(p.question_id) === question);
-      const names = [...new Set(chosen.flatMap((p) => Object.keys(p.scores)))];
-      const traces = names.map((name) => ({
-        x: chosen.map((p, i) => i + 1), y: chosen.map((p) => p.scores[name] ?? null), name: name,
-        text: chosen.map((p) => p.when), type: "scatter", mode: "lines+markers",
-      }));
-      Plotly.react("trend-" + modality, traces, {
-        title: { text: titles[modality], font: { size: 14 } }, height: 280,
-        margin: { t: 40, r: 10, b: 40, l: 50 }, xaxis: { title: "attempt", dtick: 1 }, legend: { orientation: "h" },
-      }, { displayModeBar: false, responsive: true });
-    });
+  function layout(chart) {
+    return {
+      title: { text: chart.title, font: { size: 14 } }, height: 280, margin: { t: 40, r: 10, b: 50, l: 60 },
+      xaxis: { title: { text: "Attempt (oldest first)" }, dtick: 1 },
+      yaxis: { title: { text: chart.axis }, range: chart.range || undefined, rangemode: "tozero" },
+      legend: { orientation: "h", y: -0.3 },
+    };
   }
-  picker.addEventListener("change", draw);
-  draw();
+
+  function traces(chart, points) {
+    return chart.series.map((series) => ({
+      x: points.map((p, i) => i + 1), y: points.map((p) => p.scores[series.name] ?? null),
+      name: series.label, text: points.map((p) => p.when), type: "scatter", mode: "lines+markers",
+      hovertemplate: "%{text}<br>" + series.label + ": %{y}" + (series.unit ? " " + series.unit : "") + "<extra></extra>",
+    }));
+  }
+
+  function drawCharts(question) {
+    let shown = 0;
+    Object.entries(data).forEach(([modality, trend]) => {
+      const points = trend.points.filter((p) => !question || String(p.question_id) === question);
+      const group = document.getElementById("trend-" + modality);
+      group.hidden = points.length === 0;  // before drawing: Plotly sizes a chart to what is visible
+      if (group.hidden) return;
+      shown += 1;
+      trend.charts.forEach((chart) => {
+        Plotly.react(chart.id, traces(chart, points), layout(chart), { displayModeBar: false, responsive: true });
+      });
+    });
+    if (empty) empty.hidden = shown > 0;
+  }
+
+  function filterRows(question) {
+    rows.forEach((row) => { row.hidden = Boolean(question) && row.dataset.questionId !== question; });
+  }
+
+  function apply() {
+    filterRows(picker.value);
+    drawCharts(picker.value);
+  }
+  picker.addEventListener("change", apply);
+  apply();
 })();

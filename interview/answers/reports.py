@@ -1,23 +1,22 @@
 """What the report pages of one answer show (text, video, audio), gathered in one place."""
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
+
 from emotion.base import TRAIT_CODES, TRAIT_NAMES
-from interview.models import Attempt, Modality
+from interview.answers.measures import DELIVERY, Measure, measure
+from interview.extensions import db
+from interview.models import Attempt, AttemptStatus, Modality
 from interview.results import readable
 from interview.scoring import CohortAverage, cohort_averages, completed_attempts, scores_by_name
 
 TRAIT_ORDER = tuple(TRAIT_NAMES[code] for code in TRAIT_CODES)
 
-DELIVERY_LABELS = {
-    "speaking_share": ("Time speaking", "%", 100),
-    "speaking_rate_syllables_per_second": ("Speaking rate", "syllables/s", 1),
-    "articulation_rate_syllables_per_second": ("Articulation rate", "syllables/s", 1),
-    "pause_count": ("Pauses", "", 1),
-    "pause_mean_seconds": ("Mean pause", "s", 1),
-    "pause_longest_seconds": ("Longest pause", "s", 1),
-    "pitch_median_semitones_re_100hz": ("Pitch (median)", "semitones re 100 Hz", 1),
-    "pitch_range_semitones": ("Pitch range", "semitones", 1),
-    "loudness_variation_db": ("Loudness variation", "dB", 1),
+# The few measures each row of "your attempts at this question" shows, per modality.
+ATTEMPT_MEASURES = {
+    Modality.VIDEO: ("face_share", "face_happy", "speaking_rate_syllables_per_second", "pitch_range_semitones"),
+    Modality.AUDIO: ("speaking_rate_syllables_per_second", "pause_mean_seconds", "pitch_range_semitones",
+                     "voice_happy"),
 }
 
 
@@ -30,6 +29,16 @@ class ComparedValue:
     confidence: float | None
     all_questions: CohortAverage | None
     this_question: CohortAverage | None
+    decimals: int = 1
+    typical: str | None = None
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    """One of the user's attempts at a question, with the shown value of each measure (None: none)."""
+
+    attempt: Attempt
+    values: list[float | None]
 
 
 @dataclass
@@ -42,37 +51,71 @@ class RecordedReport:
     face_rows: list[ComparedValue] = field(default_factory=list)
     voice_rows: list[ComparedValue] = field(default_factory=list)
     delivery_rows: list[ComparedValue] = field(default_factory=list)
+    delivery_measures: list[Measure] = field(default_factory=list)
     face_share: ComparedValue | None = None
+    attempt_measures: list[Measure] = field(default_factory=list)
+    attempts: list[AttemptRow] = field(default_factory=list)
+
+
+class Comparer:
+    """An answer's scores next to other candidates' averages, for this question and for all."""
+
+    def __init__(self, attempt: Attempt):
+        self.scores = scores_by_name(attempt)
+        self.all_questions = cohort_averages(attempt.modality, attempt.user_id)
+        self.this_question = cohort_averages(attempt.modality, attempt.user_id, attempt.question_id)
+
+    def row(self, name: str, label: str | None = None) -> ComparedValue | None:
+        if name not in self.scores:
+            return None
+        shown = measure(name)
+
+        def converted(average: CohortAverage | None) -> CohortAverage | None:
+            return CohortAverage(shown.shown(average.mean), average.candidates) if average else None
+
+        score = self.scores[name]
+        return ComparedValue(name, label or shown.label, shown.unit, shown.shown(score.value), score.confidence,
+                             converted(self.all_questions.get(name)), converted(self.this_question.get(name)),
+                             shown.decimals, shown.typical)
 
 
 def build_recorded_report(attempt: Attempt) -> RecordedReport:
     details = readable(attempt.details, attempt.modality)
-    scores = scores_by_name(attempt)
-    overall = cohort_averages(attempt.modality, attempt.user_id)
-    per_question = cohort_averages(attempt.modality, attempt.user_id, attempt.question_id)
-
-    def compared(name: str, label: str, unit: str = "", scale: float = 1) -> ComparedValue | None:
-        if name not in scores:
-            return None
-        def scaled(average):
-            return CohortAverage(average.mean * scale, average.candidates) if average else None
-        return ComparedValue(name, label, unit, scores[name].value * scale, scores[name].confidence,
-                             scaled(overall.get(name)), scaled(per_question.get(name)))
-
+    compare = Comparer(attempt)
     face = details.get("face")
     report = RecordedReport(attempt=attempt, face=face, voice=details.get("voice"),
                             heatmap_png=face.get("heatmap_png") if face else None,
                             voice_missing_reason=details.get("voice_missing_reason"))
     if report.face:
-        report.face_rows = [compared("face_" + emotion, emotion, "%")
+        report.face_rows = [compare.row("face_" + emotion, emotion)
                             for emotion in report.face["summary"]["mean_probabilities"]]
-        report.face_share = compared("face_share", "Face in view", "%")
+        report.face_share = compare.row("face_share")
     if report.voice:
-        report.voice_rows = [compared("voice_" + emotion, emotion, "%")
+        report.voice_rows = [compare.row("voice_" + emotion, emotion)
                              for emotion in report.voice["summary"]["mean_probabilities"]]
-        report.delivery_rows = [row for name, (label, unit, scale) in DELIVERY_LABELS.items()
-                                if (row := compared(name, label, unit, scale))]
+        report.delivery_rows = [row for item in DELIVERY if (row := compare.row(item.name))]
+        report.delivery_measures = [measure(row.name) for row in report.delivery_rows]
+    report.attempt_measures = [measure(name) for name in ATTEMPT_MEASURES.get(attempt.modality, ())]
+    report.attempts = [attempt_row(earlier, report.attempt_measures) for earlier in attempts_at_question(attempt)]
     return report
+
+
+def attempts_at_question(attempt: Attempt, limit: int = 50) -> list[Attempt]:
+    """The user's completed attempts at this answer's question in its modality, oldest first."""
+    query = (
+        select(Attempt)
+        .where(Attempt.user_id == attempt.user_id, Attempt.modality == attempt.modality,
+               Attempt.question_id == attempt.question_id, Attempt.status == AttemptStatus.COMPLETE)
+        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(db.session.scalars(query).all()))
+
+
+def attempt_row(attempt: Attempt, measures: list[Measure]) -> AttemptRow:
+    scores = scores_by_name(attempt)
+    return AttemptRow(attempt, [item.shown(scores[item.name].value) if item.name in scores else None
+                                for item in measures])
 
 
 @dataclass(frozen=True)
@@ -80,7 +123,8 @@ class TraitRow:
     name: str
     score: float
     confidence: float | None
-    cohort: CohortAverage | None
+    this_question: CohortAverage | None
+    all_questions: CohortAverage | None
 
 
 @dataclass(frozen=True)
@@ -93,18 +137,10 @@ class TextReport:
 
 
 def build_text_report(attempt: Attempt) -> TextReport:
-    scores = scores_by_name(attempt)
-    cohort = cohort_averages(Modality.TEXT, exclude_user_id=attempt.user_id)
-    traits = [
-        TraitRow(
-            name=name,
-            score=scores[name].value,
-            confidence=scores[name].confidence,
-            cohort=cohort.get(name),
-        )
-        for name in TRAIT_ORDER
-        if name in scores
-    ]
+    compare = Comparer(attempt)
+    traits = [TraitRow(name=name, score=compare.scores[name].value, confidence=compare.scores[name].confidence,
+                       this_question=compare.this_question.get(name), all_questions=compare.all_questions.get(name))
+              for name in TRAIT_ORDER if name in compare.scores]
     history = [
         (earlier, {name: s.value for name, s in scores_by_name(earlier).items()})
         for earlier in completed_attempts(attempt.user_id, Modality.TEXT)
@@ -114,6 +150,6 @@ def build_text_report(attempt: Attempt) -> TextReport:
         traits=traits,
         top_words=[(item["word"], item["count"])
                    for item in readable(attempt.details, attempt.modality).get("top_words", [])],
-        cohort_size=max((c.candidates for c in cohort.values()), default=0),
+        cohort_size=max((c.candidates for c in compare.all_questions.values()), default=0),
         history=history,
     )

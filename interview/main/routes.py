@@ -22,5 +22,5 @@ def questions():
 def history():
     attempts = services.user_attempts(current_user.id)
     trends = services.trends(attempts)
-    questions = {a.question_id: a.question.text for a in attempts if a.status == "complete"}
-    return render_template("main/history.html", attempts=attempts, trends=trends, trend_questions=questions)
+    questions = {a.question_id: a.question.text for a in sorted(attempts, key=lambda a: a.question_id)}
+    return render_template("main/history.html", attempts=attempts, trends=trends, questions=questions)

@@ -1,0 +1,147 @@
+"""What each stored score means to a person: a plain name, the unit it is shown in and, for
+the delivery measures, what it measures and what published guidance calls typical.
+
+Scores are stored in the units the analysis computes (syllables per second, semitones re
+100 Hz, shares from 0 to 100); :meth:`Measure.shown` turns a stored value into the unit shown.
+Guidance figures are quoted from the sources named with them, never made up: a measure for
+which no published range was found says what it means and gives no range.
+"""
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from emotion.base import FACE_CLASSES, TRAIT_CODES, TRAIT_NAMES
+from emotion.speech_types import SPEECH_CLASSES
+
+
+@dataclass(frozen=True)
+class Source:
+    author: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Measure:
+    name: str                   # the stored score's name
+    label: str                  # plain words, for tables and chart legends
+    unit: str                   # written after a value ('' for a count)
+    axis: str                   # chart axis title, with the unit; charts group measures by it
+    convert: Callable[[float], float] = float
+    decimals: int = 1
+    meaning: str = ""           # what it measures, in a sentence or two
+    typical: str | None = None  # the published range, short, as a table hint
+    guidance: str = ""          # the published guidance, in a sentence, with its source below
+    sources: tuple[Source, ...] = ()
+
+    def shown(self, stored_value: float) -> float:
+        return self.convert(stored_value)
+
+
+PERCENT_AXIS = "Share of the answer (%)"
+RATE_AXIS = "Syllables per minute"
+SECONDS_AXIS = "Seconds"
+TRAIT_AXIS = "Score (0-100)"
+
+VIRTUALSPEECH = Source("Dom Barnard, VirtualSpeech", "Average Speaking Rate and Words per Minute",
+                       "https://virtualspeech.com/blog/average-speaking-rate-words-per-minute")
+JONES_VIA_WOOD = Source("Sidney Wood, Lund University Phonetics Laboratory (1973), citing D. Jones, "
+                        "An Outline of English Phonetics", "Speech tempo",
+                        "https://lup.lub.lu.se/search/publication/01ea84be-7f31-4538-afaf-7bc1e229fc1c")
+JACEWICZ = Source("Parler Moins Vite, citing Jacewicz et al. (2009)",
+                  "Speaking rate norms in syllables per second",
+                  "https://parlermoinsvite.fr/blog/speaking-rate-norms-syllables-per-second")
+QUANTIFIED = Source("Quantified Communications", "The Power of Pause",
+                    "https://www.quantified.ai/blog/the-power-of-pause/")
+RODERO = Source("Emma Rodero, Frontiers in Communication (2022)",
+                "Effectiveness, Attractiveness, and Emotional Response to Voice Pitch and Hand Gestures "
+                "in Public Speaking", "https://www.frontiersin.org/articles/10.3389/fcomm.2022.869084/full")
+
+
+def _per_minute(per_second: float) -> float:
+    return per_second * 60
+
+
+def _hertz(semitones_re_100hz: float) -> float:
+    return 100 * 2 ** (semitones_re_100hz / 12)
+
+
+def _percent(share: float) -> float:
+    return share * 100
+
+
+DELIVERY = (
+    Measure("speaking_rate_syllables_per_second", "Speaking rate", "syllables/min", RATE_AXIS,
+            _per_minute, 0,
+            meaning="How fast you spoke over the whole answer, pauses included. Poise counts syllables "
+                    "from the sound (it makes no transcript), so the rate is in syllables, not words.",
+            typical="about 300 syllables/min in conversation",
+            guidance="Conversational English runs at about 300 syllables a minute (D. Jones). "
+                     "Public-speaking guides count words: about 100-150 words a minute for a "
+                     "comfortable presentation and 120-150 in conversation (VirtualSpeech).",
+            sources=(JONES_VIA_WOOD, VIRTUALSPEECH)),
+    Measure("articulation_rate_syllables_per_second", "Speed while talking", "syllables/min", RATE_AXIS,
+            _per_minute, 0,
+            meaning="How fast you spoke while you were talking, with the pauses left out.",
+            typical="210-300 syllables/min for adults",
+            guidance="Adults typically articulate 3.5-5.0 syllables a second, that is 210-300 a minute "
+                     "(Jacewicz et al., 2009).",
+            sources=(JACEWICZ,)),
+    Measure("speaking_share", "Time spent speaking", "%", PERCENT_AXIS, _percent, 0,
+            meaning="The share of the recording in which you were speaking; the rest is silence at the "
+                    "start, at the end and in pauses."),
+    Measure("pause_count", "Pauses", "", "Pauses", decimals=0,
+            meaning="How many silences of 0.3 seconds or more came between stretches of speech.",
+            guidance="Pauses give listeners time to take in a point and give you time to breathe and "
+                     "collect your thoughts (Quantified Communications).",
+            sources=(QUANTIFIED,)),
+    Measure("pause_mean_seconds", "Average pause", "s", SECONDS_AXIS,
+            meaning="How long your pauses lasted on average.",
+            typical="medium pauses about 0.5 s, long ones about 1.5 s",
+            guidance="Conversation mixes short (about 0.15 s), medium (about 0.5 s) and long "
+                     "(about 1.5 s) pauses (Quantified Communications).",
+            sources=(QUANTIFIED,)),
+    Measure("pause_longest_seconds", "Longest pause", "s", SECONDS_AXIS,
+            meaning="Your longest silence between two stretches of speech.",
+            typical="under about 5 s",
+            guidance="A pause to get back on track goes unremarked if it stays under about 5 seconds "
+                     "(Quantified Communications).",
+            sources=(QUANTIFIED,)),
+    Measure("pitch_range_semitones", "Pitch variation", "semitones", "Semitones",
+            meaning="How far your voice rose and fell: the spread between your lower and higher notes "
+                    "(5th to 95th percentile), in semitones; 12 semitones make an octave. A small "
+                    "spread sounds flat, or monotone.",
+            guidance="In a study of public speeches, listeners rated a medium amount of pitch variation "
+                     "as more effective and attractive than little or a lot (Rodero, 2022). Poise knows "
+                     "of no published range in semitones, so it shows none.",
+            sources=(RODERO,)),
+    Measure("pitch_median_semitones_re_100hz", "Typical pitch", "Hz", "Hertz", _hertz, 0,
+            meaning="How high or low your voice sits (the middle of its pitch, in hertz). It is part of "
+                    "your voice: there is no good or bad value."),
+    Measure("loudness_variation_db", "Loudness variation", "dB", "Decibels",
+            meaning="How much your loudness changed while you spoke (its standard deviation, in "
+                    "decibels). A very small figure means an even, flat loudness; the microphone and "
+                    "the room play a part too."),
+)
+
+
+def _emotion_measures(prefix: str, where: str, emotions: tuple[str, ...]) -> tuple[Measure, ...]:
+    return tuple(Measure(f"{prefix}_{emotion}", f"{emotion.capitalize()} {where}", "%", PERCENT_AXIS)
+                 for emotion in emotions)
+
+
+MEASURES: dict[str, Measure] = {measure.name: measure for measure in (
+    *DELIVERY,
+    *_emotion_measures("face", "face", FACE_CLASSES),
+    *_emotion_measures("voice", "voice", SPEECH_CLASSES),
+    Measure("face_share", "Face in view", "%", PERCENT_AXIS, decimals=0,
+            meaning="The share of the answer in which the camera found your face."),
+    *(Measure(TRAIT_NAMES[code], TRAIT_NAMES[code].capitalize(), "", TRAIT_AXIS, decimals=0)
+      for code in TRAIT_CODES),
+)}
+
+
+def measure(name: str) -> Measure:
+    """The measure of a score name; an unknown name gets its words, never its raw field name."""
+    if name in MEASURES:
+        return MEASURES[name]
+    return Measure(name, name.replace("_", " ").capitalize(), "", "Value")
