@@ -16,7 +16,11 @@ from emotion.media import existing_file
 
 log = logging.getLogger(__name__)
 
+# The sound every acoustic measure reads: 16 kHz mono, 25 ms frames every 10 ms.
 SAMPLE_RATE = 16_000
+FRAME_LENGTH = 400                 # samples: 25 ms
+HOP_LENGTH = 160                   # samples: 10 ms, one step of every contour
+STEP_SECONDS = HOP_LENGTH / SAMPLE_RATE
 MAX_AUDIO_SECONDS = 15 * 60      # a guard against endless streams, far above any answer
 FFMPEG_TIMEOUT_SECONDS = 60
 

@@ -12,12 +12,10 @@ from functools import lru_cache
 
 import numpy as np
 
+from emotion.audio import HOP_LENGTH, SAMPLE_RATE, STEP_SECONDS
 from emotion.errors import NoSpeechFound
 from emotion.speech_types import DeliveryMeasures, Pause
 
-SAMPLE_RATE = 16_000
-HOP = 160                       # 10 ms
-STEP_SECONDS = HOP / SAMPLE_RATE
 INTENSITY_WINDOW = 1600         # 100 ms; chosen with MIN_DIP_DB on actors 01-10 (card)
 PITCH_WINDOW = 640              # 40 ms: three periods of 75 Hz
 PITCH_FLOOR_HZ, PITCH_CEILING_HZ = 75.0, 500.0
@@ -73,9 +71,9 @@ def sounding_frames(intensity: np.ndarray) -> np.ndarray:
 
 def _centred_frames(samples: np.ndarray, length: int) -> np.ndarray:
     """(n, length) frames centred on every 10 ms step, zero-padded at the ends."""
-    padded = np.pad(samples, (length // 2, length // 2 + HOP))
-    n = max(1, int(np.ceil(len(samples) / HOP)))
-    return np.lib.stride_tricks.sliding_window_view(padded, length)[::HOP][:n]
+    padded = np.pad(samples, (length // 2, length // 2 + HOP_LENGTH))
+    n = max(1, int(np.ceil(len(samples) / HOP_LENGTH)))
+    return np.lib.stride_tricks.sliding_window_view(padded, length)[::HOP_LENGTH][:n]
 
 
 @lru_cache(maxsize=2)

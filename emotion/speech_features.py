@@ -13,9 +13,8 @@ from functools import lru_cache
 
 import numpy as np
 
-SAMPLE_RATE = 16_000
-FRAME_LENGTH = 400          # 25 ms
-HOP_LENGTH = 160            # 10 ms
+from emotion.audio import FRAME_LENGTH, HOP_LENGTH, SAMPLE_RATE
+
 N_FFT = 512
 PRE_EMPHASIS = 0.97
 N_MFCC = 12
@@ -23,6 +22,7 @@ N_MFCC_FILTERS = 40
 ROLLOFF_SHARE = 0.90
 SUB_BLOCKS = 10             # for entropy of energy and spectral entropy
 EPS = 1e-10
+TRIM_TOP_DB = 35.0          # frames this far below the loudest are trimmed from both ends
 
 N_MELS = 32
 TIME_POOL = 4               # 4 x 10 ms -> 40 ms per spectrogram column
@@ -58,7 +58,7 @@ def frame_db(samples: np.ndarray) -> np.ndarray:
     return 20 * np.log10(rms + 1e-9)
 
 
-def trim_silence(samples: np.ndarray, top_db: float = 35.0) -> np.ndarray:
+def trim_silence(samples: np.ndarray, top_db: float = TRIM_TOP_DB) -> np.ndarray:
     """Drop leading and trailing stretches more than ``top_db`` below the loudest frame."""
     levels = frame_db(samples)
     loud = np.flatnonzero(levels > levels.max() - top_db)
@@ -198,7 +198,7 @@ def mel_windows(segment: np.ndarray) -> np.ndarray:
     return np.stack([spectrogram[s: s + WINDOW_FRAMES] for s in starts])
 
 
-def classic_from_frames(per_frame: np.ndarray, levels: np.ndarray, top_db: float = 35.0) -> np.ndarray:
+def classic_from_frames(per_frame: np.ndarray, levels: np.ndarray, top_db: float = TRIM_TOP_DB) -> np.ndarray:
     """:func:`classic_features` of a stretch whose frame features and levels are already known:
     trims the quiet frames at both ends exactly as :func:`trim_silence` would, then describes
     what remains. Lets a long recording be framed once and described window by window."""
@@ -236,7 +236,7 @@ def pitch_from_contours(intensity_db: np.ndarray, f0_hz: np.ndarray) -> np.ndarr
     ]).astype(np.float32)
 
 
-def loud_frames(levels: np.ndarray, top_db: float = 35.0) -> tuple[int, int]:
+def loud_frames(levels: np.ndarray, top_db: float = TRIM_TOP_DB) -> tuple[int, int]:
     """First and last frame that :func:`trim_silence` keeps, given the frames' levels."""
     loud = np.flatnonzero(levels > levels.max() - top_db)
     return (int(loud[0]), int(loud[-1])) if loud.size else (0, len(levels) - 1)

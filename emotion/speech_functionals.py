@@ -119,7 +119,7 @@ def functionals(contours: np.ndarray) -> np.ndarray:
     return np.nan_to_num(stats, nan=0.0, posinf=0.0, neginf=0.0).reshape(-1)
 
 
-def functionals_from_frames(measures: np.ndarray, levels: np.ndarray, top_db: float = 35.0) -> np.ndarray:
+def functionals_from_frames(measures: np.ndarray, levels: np.ndarray, top_db: float = base.TRIM_TOP_DB) -> np.ndarray:
     """(2120,) descriptor of a stretch whose :func:`frame_measures` and frame levels are known:
     trimmed of quiet frames at both ends as :func:`speech_features.trim_silence` would, then the
     functionals of its contours and of their deltas. Lets a long recording be measured once and

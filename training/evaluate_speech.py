@@ -64,6 +64,7 @@ def espeak_clip(text: str, words_per_minute: int) -> np.ndarray:
 
 def rate_check(actors: range) -> dict:
     """Syllable-count and speaking-rate error on espeak-ng speech and RAVDESS (7 syllables)."""
+    from emotion.audio import STEP_SECONDS
     from emotion.delivery import contours, syllable_nuclei
     from training.speech_data import load_clips, load_labels, speech_dir
 
@@ -77,7 +78,7 @@ def rate_check(actors: range) -> dict:
 
     def measure(clip, true):
         c = contours(clip)
-        return len(syllable_nuclei(c)), true, max(c.sounding.sum() * 0.01, 0.1)
+        return len(syllable_nuclei(c)), true, max(c.sounding.sum() * STEP_SECONDS, 0.1)
 
     result = {}
     for wpm in ESPEAK_WORDS_PER_MINUTE:

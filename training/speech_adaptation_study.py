@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from emotion.speech_features import FRAME_LENGTH, HOP_LENGTH, N_FFT, PRE_EMPHASIS, SAMPLE_RATE
 from training import speech_data
 from training.train_speech import SEED, TRAIN_ACTORS, actor_folds, make_classic_features, make_pitch_features
 
@@ -22,15 +23,16 @@ log = logging.getLogger(__name__)
 DRAWS = 5
 
 
-def extra_descriptors(clip: np.ndarray, sample_rate: int = 16000) -> np.ndarray:
+def extra_descriptors(clip: np.ndarray, sample_rate: int = SAMPLE_RATE) -> np.ndarray:
     """Log-mel band means/stds/ranges (level-free), MFCC 0-19 means/stds, delta stds, contrast."""
     import librosa
 
-    emphasised = np.append(clip[0], clip[1:] - 0.97 * clip[:-1])
-    power = np.abs(librosa.stft(emphasised, n_fft=512, hop_length=160, win_length=400, window="hamming")) ** 2
+    emphasised = np.append(clip[0], clip[1:] - PRE_EMPHASIS * clip[:-1])
+    power = np.abs(librosa.stft(emphasised, n_fft=N_FFT, hop_length=HOP_LENGTH, win_length=FRAME_LENGTH,
+                                window="hamming")) ** 2
     log_mel = librosa.power_to_db(librosa.feature.melspectrogram(S=power, sr=sample_rate, n_mels=40) + 1e-10)
     mfcc = librosa.feature.mfcc(S=log_mel, n_mfcc=20)
-    contrast = librosa.feature.spectral_contrast(S=np.sqrt(power), sr=sample_rate, n_fft=512)
+    contrast = librosa.feature.spectral_contrast(S=np.sqrt(power), sr=sample_rate, n_fft=N_FFT)
     relative = log_mel - log_mel.max()
     return np.concatenate([
         relative.mean(1), relative.std(1), np.percentile(relative, 90, axis=1) - np.percentile(relative, 10, axis=1),
