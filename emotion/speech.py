@@ -1,11 +1,12 @@
 """Vocal emotion and delivery: 7 emotion probabilities over sliding windows, plus delivery
 measures that need no transcript.
 
-The shipped model (``models/speech/model.json`` says which) is a classic one (an RBF SVM on
-acoustic statistics, or a linear classifier on wide functionals; plain arrays, no pickle) or
-the deep one (Keras). All read features from :mod:`emotion.speech_features` and
-:mod:`emotion.speech_functionals`, the code training uses. The analyzer loads
-its model lazily, once per process (see :mod:`emotion.registry`).
+The shipped model (``models/speech/model.json`` says which) is a linear classifier on wide
+acoustic functionals, stored as plain arrays (no pickle). It reads features from
+:mod:`emotion.speech_features` and :mod:`emotion.speech_functionals`, the code training uses.
+The other kinds training compares (an RBF SVM, a deep Keras network) are read by
+:mod:`training.speech_models`, not here. The analyzer loads its model lazily, once per process
+(see :mod:`emotion.registry`).
 """
 import dataclasses
 import json
@@ -18,8 +19,10 @@ import numpy as np
 from emotion import registry
 from emotion import speech_features as features
 from emotion import speech_functionals as functionals
-from emotion.delivery import STEP_SECONDS, Contours, contours, measure_delivery
+from emotion.audio import FRAME_LENGTH, HOP_LENGTH, SAMPLE_RATE, STEP_SECONDS
+from emotion.delivery import Contours, contours, measure_delivery
 from emotion.errors import DAMAGED_MODEL_FILE_ERRORS, ModelUnavailable, NoSpeechFound
+from emotion.model_info import model_info
 from emotion.speech_types import SPEECH_CLASSES, SpeechAnalysis, SpeechSummary, SpeechWindow
 
 log = logging.getLogger(__name__)
@@ -28,82 +31,6 @@ MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "speech"
 WINDOW_SECONDS = 3.0
 HOP_SECONDS = 1.0
 MIN_VOICED_IN_WINDOW_SECONDS = 0.25   # less voiced sound than this: a silent window
-
-
-class SvmSpeechModel:
-    """RBF SVM, one-vs-one, with libsvm's pairwise Platt scaling and coupling (Wu, Lin & Weng
-    2004) re-implemented in numpy over the exported arrays."""
-
-    def __init__(self, model_file: Path, use_pitch: bool):
-        with np.load(model_file) as stored:
-            self.arrays = {name: stored[name] for name in stored.files}
-        self.use_pitch = use_pitch
-        a = self.arrays
-        self._sv_norms = np.sum(a["support_vectors"] ** 2, axis=1)
-        self._starts = np.concatenate([[0], np.cumsum(a["n_support"])])
-
-    def describe(self, samples: np.ndarray) -> np.ndarray:
-        row = features.classic_features(samples)
-        return np.concatenate([row, features.pitch_features(samples)]) if self.use_pitch else row
-
-    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
-        """:meth:`describe` of each window, from frames and contours computed once for the
-        whole recording (3x less work with a 3 s window and a 1 s hop). Equal to describing
-        each window on its own, up to the first and last frames' neighbours."""
-        per_frame, levels = features.frame_features(samples), features.frame_db(samples)
-        rows = []
-        for frame_slice, steps in window_slices(spans, levels):
-            row = features.classic_from_frames(per_frame[frame_slice], levels[frame_slice])
-            if self.use_pitch:
-                row = np.concatenate([row, features.pitch_from_contours(c.intensity_db[steps], c.f0_hz[steps])])
-            rows.append(row)
-        return np.stack(rows)
-
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        a = self.arrays
-        X = (np.asarray(X, dtype=np.float64) - a["scaler_mean"]) / a["scaler_scale"]
-        if "pca_components" in a:
-            X = (X - a["pca_mean"]) @ a["pca_components"].T
-        distances = np.sum(X ** 2, axis=1)[:, None] + self._sv_norms[None, :] - 2 * X @ a["support_vectors"].T
-        kernel = np.exp(-a["gamma"] * np.maximum(distances, 0))
-        return np.stack([self._couple(self._pairwise(k)) for k in kernel])
-
-    def _pairwise(self, kernel_row: np.ndarray) -> np.ndarray:
-        """r[i, j]: probability of class i against class j from the (i, j) decision value."""
-        a, s = self.arrays, self._starts
-        n = len(a["n_support"])
-        r = np.full((n, n), 0.5)
-        pair = 0
-        for i in range(n):
-            for j in range(i + 1, n):
-                value = (a["dual_coef"][j - 1, s[i]: s[i + 1]] @ kernel_row[s[i]: s[i + 1]]
-                         + a["dual_coef"][i, s[j]: s[j + 1]] @ kernel_row[s[j]: s[j + 1]]
-                         + a["intercept"][pair])
-                p = 1.0 / (1.0 + np.exp(a["prob_a"][pair] * value + a["prob_b"][pair]))
-                r[i, j], r[j, i] = np.clip(p, 1e-7, 1 - 1e-7), np.clip(1 - p, 1e-7, 1 - 1e-7)
-                pair += 1
-        return r
-
-    @staticmethod
-    def _couple(r: np.ndarray, iterations: int = 100) -> np.ndarray:
-        """libsvm's multiclass_probability: the p minimising sum (r_ji p_i - r_ij p_j)^2."""
-        n = len(r)
-        Q = -r.T * r
-        np.fill_diagonal(Q, 0)
-        np.fill_diagonal(Q, np.sum(r.T ** 2, axis=1) - np.diag(r) ** 2)
-        p = np.full(n, 1.0 / n)
-        for _ in range(iterations):
-            Qp = Q @ p
-            pQp = p @ Qp
-            if np.max(np.abs(Qp - pQp)) < 0.005 / n:
-                break
-            for t in range(n):
-                diff = (-Qp[t] + pQp) / Q[t, t]
-                p[t] += diff
-                pQp = (pQp + diff * (diff * Q[t, t] + 2 * Qp[t])) / (1 + diff) ** 2
-                Qp = (Qp + diff * Q[t]) / (1 + diff)
-                p /= 1 + diff
-        return p
 
 
 class LinearSpeechModel:
@@ -151,9 +78,8 @@ def window_slices(spans: list[tuple[float, float]], levels: np.ndarray):
     """For each (start, end) window in seconds: the slice of 25 ms frames it holds and the slice
     of 10 ms contour steps that its trimmed (loud) stretch spans."""
     for start, end in spans:
-        first = int(round(start * features.SAMPLE_RATE / features.HOP_LENGTH))
-        count = max(1, (int(round((end - start) * features.SAMPLE_RATE)) - features.FRAME_LENGTH)
-                    // features.HOP_LENGTH + 1)
+        first = int(round(start * SAMPLE_RATE / HOP_LENGTH))
+        count = max(1, (int(round((end - start) * SAMPLE_RATE)) - FRAME_LENGTH) // HOP_LENGTH + 1)
         frame_slice = slice(first, first + count)
         loud_first, loud_last = features.loud_frames(levels[frame_slice])
         # the trimmed stretch spans frames loud_first..loud_last; its 10 ms contour has 3 more
@@ -161,49 +87,40 @@ def window_slices(spans: list[tuple[float, float]], levels: np.ndarray):
         yield frame_slice, slice(first + loud_first, first + loud_last + 3)
 
 
-class DeepSpeechModel:
-    """The Keras LFLB + LSTM network on 5 log-mel windows, behind one compiled function."""
+# The model kinds the app serves, by the "kind" in model.json.
+SERVED_KINDS = {"linear": LinearSpeechModel}
 
-    def __init__(self, model_file: Path):
-        from emotion.runtime import tensorflow
 
-        tf = tensorflow()
-        import keras
-
-        network = keras.models.load_model(model_file, compile=False)
-        shape = [None, features.N_WINDOWS, features.WINDOW_FRAMES, features.N_MELS, 1]
-
-        @tf.function(input_signature=[tf.TensorSpec(shape, tf.float32)], reduce_retracing=True)
-        def predict(batch):
-            return network(batch, training=False)
-
-        self._predict = predict
-
-    def describe(self, samples: np.ndarray) -> np.ndarray:
-        return features.mel_windows(features.fit_segment(features.trim_silence(samples)))
-
-    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
-        rate = features.SAMPLE_RATE
-        return np.stack([self.describe(samples[int(s * rate): int(e * rate)]) for s, e in spans])
-
-    def predict_proba(self, X: np.ndarray) -> np.ndarray:
-        return self._predict(np.asarray(X, dtype=np.float32)[..., None]).numpy()
+def read_manifest(model_dir: Path) -> dict:
+    """``model_dir/model.json``, checked to name the 7 speech classes in order."""
+    manifest_file = Path(model_dir) / "model.json"
+    manifest = json.loads(manifest_file.read_text())
+    if manifest.get("classes") != list(SPEECH_CLASSES):
+        raise ModelUnavailable(f"{manifest_file}: classes {manifest.get('classes')} are not {SPEECH_CLASSES}")
+    return manifest
 
 
 def load_speech_model(model_dir: Path = MODEL_DIR):
-    manifest_file = Path(model_dir) / "model.json"
+    """The model in ``model_dir`` and its manifest. Raises ModelUnavailable when the files are
+    missing or damaged, or when the model is of a kind only training reads."""
     try:
-        manifest = json.loads(manifest_file.read_text())
-        model_file = Path(model_dir) / manifest["file"]
-        if manifest.get("classes") != list(SPEECH_CLASSES):
-            raise ModelUnavailable(f"{manifest_file}: classes {manifest.get('classes')} are not {SPEECH_CLASSES}")
-        if manifest["kind"] == "classic":
-            return SvmSpeechModel(model_file, use_pitch=bool(manifest.get("pitch"))), manifest
-        if manifest["kind"] == "linear":
-            return LinearSpeechModel(model_file), manifest
-        return DeepSpeechModel(model_file), manifest
+        manifest = read_manifest(model_dir)
+        model_class = SERVED_KINDS.get(manifest["kind"])
+        if model_class is None:
+            raise ModelUnavailable(
+                f"{model_dir} holds a {manifest['kind']!r} speech model, which only training reads "
+                f"(training.speech_models); the app serves {', '.join(SERVED_KINDS)} models: "
+                "ship one with python -m training.train_speech")
+        return model_class(Path(model_dir) / manifest["file"]), manifest
     except DAMAGED_MODEL_FILE_ERRORS as error:
         raise ModelUnavailable(f"speech model missing or damaged in {model_dir}: {error}") from error
+
+
+def classify_clips(model, clips: list[np.ndarray]) -> np.ndarray:
+    """(N, 7) probabilities of a loaded model, one row per whole clip (16 kHz), as in training."""
+    if not clips:
+        return np.zeros((0, len(SPEECH_CLASSES)), np.float32)
+    return model.predict_proba(np.stack([model.describe(clip) for clip in clips]))
 
 
 class SpeechAnalyzer:
@@ -228,10 +145,7 @@ class SpeechAnalyzer:
 
     def classify_clips(self, clips: list[np.ndarray]) -> np.ndarray:
         """(N, 7) probabilities, one row per whole clip (16 kHz), as in training."""
-        if not clips:
-            return np.zeros((0, len(SPEECH_CLASSES)), np.float32)
-        model = self.model
-        return model.predict_proba(np.stack([model.describe(clip) for clip in clips]))
+        return classify_clips(self.model, clips)
 
     def analyze_audio(self, source, sample_rate: int | None = None,
                       sound_contours: Contours | None = None) -> SpeechAnalysis:
@@ -257,13 +171,13 @@ class SpeechAnalyzer:
             SpeechWindow(start=round(s, 2), end=round(e, 2), speech=i in probabilities,
                          probabilities=_named(probabilities[i]) if i in probabilities else None)
             for i, (s, e) in enumerate(spans))
-        return SpeechAnalysis(timeline=timeline, summary=_summary(timeline, len(samples) / features.SAMPLE_RATE),
+        return SpeechAnalysis(timeline=timeline, summary=_summary(timeline, len(samples) / SAMPLE_RATE),
                               model_name=self.model_name)
 
     def _spans(self, n_samples: int) -> list[tuple[float, float]]:
         """Window (start, end) seconds: one window for a short recording, else a 1 s hop with
         the last window ending where the recording ends."""
-        duration = n_samples / features.SAMPLE_RATE
+        duration = n_samples / SAMPLE_RATE
         if duration <= self.window_seconds + 1e-9:
             return [(0.0, duration)]
         starts = list(np.arange(0.0, duration - self.window_seconds + 1e-9, self.hop_seconds))
@@ -274,11 +188,7 @@ class SpeechAnalyzer:
     @property
     def model_accuracy(self) -> float | None:
         """The shipped model's accuracy on held-out actors (cross-validated), from metrics.json."""
-        try:
-            metrics = json.loads((self._model_dir / "metrics.json").read_text())
-            return float(metrics["models"][metrics["shipped"]]["actor_cv"]["accuracy"])
-        except (OSError, KeyError, ValueError, TypeError):
-            return None
+        return model_info("speech", self._model_dir).accuracy
 
     @staticmethod
     def to_json_dict(result) -> dict:

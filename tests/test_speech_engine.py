@@ -279,6 +279,42 @@ def test_damaged_speech_model_files_are_a_domain_error(tmp_path):
             load_speech_model(tmp_path)
 
 
+def test_serving_refuses_a_model_kind_only_training_reads(tmp_path):
+    from emotion.errors import ModelUnavailable
+    from emotion.speech import load_speech_model
+
+    manifest = {"kind": "classic", "file": "svm.npz", "classes": list(SPEECH_CLASSES)}
+    (tmp_path / "model.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelUnavailable, match="'classic' speech model, which only training reads"):
+        load_speech_model(tmp_path)
+
+
+@pytest.mark.parametrize("pca", [None, 0.95])
+def test_training_reads_an_exported_svm_as_sklearn_does(tmp_path, pca):
+    from training.speech_models import SvmSpeechModel, load_trained_speech_model
+    from training.train_speech import classic_fit, export_classic
+
+    _, X, y, _ = noisy_clips()
+    classic = {"clean": X[:, :400], "pitch": X[:, -32:]}
+    config = {"C": 10, "pca": pca, "augment": False, "pitch": True}
+    fitted = classic_fit(classic, y, np.arange(140), config, probability=True)
+    export_classic(fitted, tmp_path)
+    manifest = {"kind": "classic", "file": "svm.npz", "pitch": True, "classes": list(SPEECH_CLASSES)}
+    (tmp_path / "model.json").write_text(json.dumps(manifest))
+    model, _ = load_trained_speech_model(tmp_path)
+    assert isinstance(model, SvmSpeechModel)
+    rows = np.hstack([classic["clean"], classic["pitch"]])[:20]
+    np.testing.assert_allclose(model.predict_proba(rows), fitted.predict_proba(rows), atol=1e-9)
+
+
+def test_training_reads_the_shipped_model_as_serving_does():
+    from emotion.speech import LinearSpeechModel
+    from training.speech_models import load_trained_speech_model
+
+    model, manifest = load_trained_speech_model()
+    assert isinstance(model, LinearSpeechModel) and manifest["kind"] == "linear"
+
+
 def test_windows_cover_the_recording_with_a_one_second_hop():
     spans = SpeechAnalyzer()._spans(int(10.5 * SAMPLE_RATE))
     assert spans[0] == (0.0, 3.0) and spans[1][0] == 1.0

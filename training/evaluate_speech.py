@@ -37,14 +37,16 @@ ESPEAK_WORDS_PER_MINUTE = (120, 160, 200, 240)
 
 def evaluate_speech(folder: Path) -> dict:
     """Accuracy, macro-F1 and per-class figures of the shipped model on ``folder``."""
-    from emotion.speech import SpeechAnalyzer
+    from emotion.speech import classify_clips
     from training.speech_data import load_clips, load_labels
+    from training.speech_models import load_trained_speech_model
 
     table = load_labels(folder)
     if table.empty:
         raise ValueError(f"{folder}/labels.csv lists no files")
     clips = load_clips(folder, table)
-    predicted = SpeechAnalyzer().classify_clips(clips).argmax(axis=1)
+    model, _ = load_trained_speech_model()
+    predicted = classify_clips(model, clips).argmax(axis=1)
     return {"task": "speech", "n": int(len(table)),
             **classification_scores(table["label"].to_numpy(), predicted, SPEECH_CLASSES)}
 

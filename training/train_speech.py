@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from emotion.speech import SERVED_KINDS
 from emotion.speech_types import SPEECH_CLASSES
 from training import speech_data
 from training.class_scores import classification_scores
@@ -103,7 +104,7 @@ def classic_predict(model, X: np.ndarray) -> np.ndarray:
 
 
 def export_classic(model, folder: Path) -> None:
-    """The fitted pipeline as plain arrays (svm.npz), read back by emotion.speech without pickle."""
+    """The fitted pipeline as plain arrays (svm.npz), read back by training.speech_models without pickle."""
     scaler, svc = model.steps[0][1], model.steps[-1][1]
     arrays = {"scaler_mean": scaler.mean_, "scaler_scale": scaler.scale_,
               "support_vectors": svc.support_vectors_, "dual_coef": svc.dual_coef_,
@@ -441,7 +442,8 @@ def calibrated(entry: dict) -> bool:
 
 
 def ship(best: str, report: dict, table, features, windows) -> None:
-    """Refit the chosen model on all 20 actors and write it to models/speech/."""
+    """Refit the chosen model on all 20 actors and write it to models/speech/. Any kind can be
+    written (training.speech_models reads them all back), but the app serves only SERVED_KINDS."""
     y = table["label"].to_numpy()
     everything = np.arange(len(table))
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
@@ -494,13 +496,15 @@ def main(argv: list[str] | None = None) -> int:
     run_linear(table, features, report)
     if not args.skip_deep:
         run_deep(table, windows, report, args.deep_epochs, args.deep_folds)
-    best = max((name for name in report if calibrated(report[name])),
+    # models/speech must hold a model the app loads: the other kinds are compared, not shipped
+    best = max((name for name in report if calibrated(report[name]) and report[name]["kind"] in SERVED_KINDS),
                key=lambda name: (report[name]["actor_cv"]["macro_f1"], report[name]["actor_cv"]["accuracy"]))
     log.info("best on actor-grouped CV: %s", best)
     if not args.no_ship:
         ship(best, report, table, features, windows)
     summary = {"shipped": best, "selection": "highest macro-F1 on 5-fold actor-grouped CV, actors 01-20, among "
-                                             f"models whose out-of-fold ECE is at most {MAX_CALIBRATION_ERROR}",
+                                             f"models whose out-of-fold ECE is at most {MAX_CALIBRATION_ERROR} "
+                                             f"and that the app serves ({', '.join(SERVED_KINDS)})",
                "train_seconds": round(time.time() - started), "models": report}
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
     out = MODEL_DIR / ("metrics.json" if not args.no_ship else "metrics_compare.json")
