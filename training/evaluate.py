@@ -9,7 +9,6 @@ with accuracies as fractions. A missing or malformed file is reported on stderr 
 Add a task by writing ``evaluate_<task>(path) -> dict`` and listing it in :data:`TASKS`.
 """
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -18,7 +17,7 @@ from typing import Callable
 import numpy as np
 
 from emotion.base import TRAIT_CODES
-from emotion.errors import AnalysisError
+from training.evaluate_command import run_evaluation
 
 
 def evaluate_personality(path: Path) -> dict:
@@ -63,18 +62,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("path", type=Path, help="labelled data: essays CSV(.GZ), faces NPZ, or a speech folder")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    wants_folder = args.task in FOLDER_TASKS
-    if not (args.path.is_dir() if wants_folder else args.path.is_file()):
-        kind = "folder" if wants_folder else "file"
-        print(f"error: {args.path} is not a readable {kind}", file=sys.stderr)
-        return 2
-    try:
-        result = TASKS[args.task](args.path)
-    except (OSError, ValueError, KeyError, UnicodeDecodeError, AnalysisError) as error:
-        print(f"error: cannot evaluate {args.task} on {args.path}: {error}", file=sys.stderr)
-        return 2
-    print(json.dumps(result))
-    return 0
+    return run_evaluation(args.task, TASKS[args.task], args.path, wants_folder=args.task in FOLDER_TASKS)
 
 
 if __name__ == "__main__":

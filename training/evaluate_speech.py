@@ -20,6 +20,7 @@ import numpy as np
 
 from emotion.speech_types import SPEECH_CLASSES
 from training.class_scores import classification_scores
+from training.evaluate_command import run_evaluation
 
 # Sentences with a hand-counted number of syllables, synthesised by espeak-ng at set rates.
 RATE_SENTENCES = {
@@ -108,9 +109,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.folder is None:
         parser.error("give a folder, or --rate-check")
-    from training.evaluate import main as evaluate_main  # one place checks paths and errors
-
-    return evaluate_main(["speech", str(args.folder)])
+    return run_evaluation("speech", evaluate_speech, args.folder, wants_folder=True)
 
 
 if __name__ == "__main__":
