@@ -6,8 +6,10 @@ heads, a linear SVM on stemmed content words and a logistic regression on word a
 n-grams, saved as one ``.keras`` file plus a gzip JSON TF-IDF vocabulary: no pickle.
 
 The feature code here is shared by ``training/train_personality.py`` and serving, so the two
-cannot drift. TensorFlow, scikit-learn and gensim are imported inside functions: importing this
-module is cheap and safe before gunicorn forks.
+cannot drift; the Keras model builders and the Word2Vec training live in
+``training/personality_models.py``, since serving only loads what they saved. TensorFlow and
+scikit-learn are imported inside functions: importing this module is cheap and safe before
+gunicorn forks.
 """
 import gzip
 import json
@@ -25,9 +27,7 @@ from emotion.errors import DAMAGED_MODEL_FILE_ERRORS, ModelUnavailable
 log = logging.getLogger(__name__)
 
 MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / "personality"
-SEQ_LEN = 300          # tokens per essay for the sequence model (padded or cut)
-W2V_DIM = 100          # Word2Vec vector size
-TFIDF_WORDS = 10_000   # word 1-2-gram vocabulary of the MLP's TF-IDF input
+TFIDF_WORDS = 10_000   # word 1-2-gram vocabulary of the "words" and "content" TF-IDF parts
 
 # Files of the shipped model, all free of pickle.
 KERAS_FILE = "model.keras"
@@ -83,10 +83,6 @@ class WordVectors:
         # Rounded to float16 here, as stored on disk, so training sees what serving sees.
         self.vectors = np.asarray(vectors, dtype=np.float16).astype(np.float32)
 
-    @classmethod
-    def from_gensim(cls, keyed_vectors) -> "WordVectors":
-        return cls(list(keyed_vectors.index_to_key), keyed_vectors.vectors)
-
     @property
     def dim(self) -> int:
         return self.vectors.shape[1]
@@ -97,47 +93,6 @@ class WordVectors:
             return np.zeros(2 * self.dim, dtype=np.float32)
         found = self.vectors[rows]
         return np.concatenate([found.mean(axis=0), found.max(axis=0)])
-
-
-def build_linear(n_terms: list[int], n_pooled: int = 0):
-    """One Dense(5, sigmoid) head per TF-IDF input, averaged when there are several (an
-    ensemble); pooled word vectors, if any, join the first head. Weights are set by the trainer."""
-    import keras
-    from keras import layers
-
-    tfidf_in = [keras.Input(shape=(n,), name=f"tfidf_{k}") for k, n in enumerate(n_terms)]
-    heads = list(tfidf_in)
-    inputs = list(tfidf_in)
-    if n_pooled:
-        inputs.append(keras.Input(shape=(n_pooled,), name="word_vectors"))
-        heads[0] = layers.Concatenate()([heads[0], inputs[-1]])
-    heads = [layers.Dense(len(TRAIT_CODES), activation="sigmoid", name=f"traits_{k}")(h)
-             for k, h in enumerate(heads)]
-    outputs = layers.Average(name="traits")(heads) if len(heads) > 1 else heads[0]
-    return keras.Model(inputs, outputs, name="linear")
-
-
-def build_mlp(n_tfidf: int, n_pooled: int, hidden: int = 32, l2: float = 1e-4,
-              learning_rate: float = 1e-3):
-    """TF-IDF and pooled word vectors into five sigmoid outputs: through a small hidden layer
-    per branch, or (``hidden=0``) straight into the outputs, i.e. a logistic regression."""
-    import keras
-    from keras import layers, regularizers
-
-    tfidf_in = keras.Input(shape=(n_tfidf,), name="tfidf")
-    pooled_in = keras.Input(shape=(n_pooled,), name="word_vectors")
-    a = layers.Dropout(0.3)(tfidf_in)
-    b = pooled_in
-    if hidden:
-        a = layers.Dense(hidden, activation="relu", kernel_regularizer=regularizers.l2(l2))(a)
-        b = layers.Dense(hidden, activation="relu", kernel_regularizer=regularizers.l2(l2))(b)
-    x = layers.Dropout(0.5)(layers.Concatenate()([a, b]))
-    outputs = layers.Dense(len(TRAIT_CODES), activation="sigmoid", name="traits",
-                           kernel_regularizer=regularizers.l2(l2))(x)
-    model = keras.Model([tfidf_in, pooled_in], outputs, name="w2v_mlp")
-    model.compile(optimizer=keras.optimizers.Adam(learning_rate), loss="binary_crossentropy",
-                  metrics=["binary_accuracy"])
-    return model
 
 
 class Featurizer:

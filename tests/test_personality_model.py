@@ -103,6 +103,38 @@ def test_missing_weights_raise_model_unavailable(tmp_path):
         PersonalityAnalyzer(model_dir=tmp_path).analyze("Some words to score.")
 
 
+# --- what the trainer exports, serving loads (slow: Keras) ------------------------------------
+
+def small_corpus(n: int = 60):
+    """Essays of words drawn at random, each trait high in half of them."""
+    import numpy as np
+
+    from training.train_personality import Corpus
+
+    rng = np.random.default_rng(0)
+    words = ("team project deadline customer friend worry happy plan travel music idea people "
+             "study work calm nervous party quiet detail goal").split()
+    texts = [" ".join(rng.choice(words, size=80)) + "." for _ in range(n)]
+    labels = (np.arange(n)[:, None] // np.array([1, 2, 3, 5, 7]) % 2).astype(int)
+    return Corpus(texts, labels, [text.content_tokens(t) for t in texts])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["lr_content_w2v", "ens_svm_lr", "w2v_linear"])
+def test_serving_loads_every_kind_of_model_the_trainer_exports(tmp_path, name):
+    import numpy as np
+
+    from training.train_personality import ENSEMBLES, MODELS
+
+    data = small_corpus()
+    {**MODELS, **ENSEMBLES}[name].export(data, tmp_path, seed=0)
+    accuracy = {trait: 0.5 for trait in TRAIT_CODES}
+    (tmp_path / "metrics.json").write_text(json.dumps({"model": name, "accuracy": accuracy}))
+    probabilities = PersonalityAnalyzer(model_dir=tmp_path).predict_proba(data.texts[:5])
+    assert probabilities.shape == (5, len(TRAIT_CODES))
+    assert np.all((probabilities >= 0) & (probabilities <= 1))
+
+
 # --- the committed model (slow) --------------------------------------------------------------
 
 @pytest.mark.slow

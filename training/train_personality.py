@@ -24,8 +24,9 @@ import numpy as np
 from emotion import personality, runtime
 from emotion import text as text_features
 from emotion.base import TRAIT_CODES
-from emotion.personality import SEQ_LEN, W2V_DIM
 from training.data import REPO_ROOT, load_essays
+from training.personality_models import (SEQ_LEN, W2V_DIM, build_linear, build_mlp, train_word2vec,
+                                         word_vectors_from_gensim)
 
 log = logging.getLogger("training.train_personality")
 
@@ -136,7 +137,7 @@ class LinearKeras:
         content = [data.content[i] for i in train]
         vectors = None
         if self.word_vectors:
-            vectors = personality.WordVectors.from_gensim(train_word2vec(content, seed).wv)
+            vectors = word_vectors_from_gensim(train_word2vec(content, seed).wv)
         featurizer = personality.Featurizer.fit(data.raw(train), content, vectors, [self.parts])
         X, Y = self._matrix(featurizer, data, train), data.labels[train]
         weights, biases, chosen = [], [], {}
@@ -187,7 +188,7 @@ def export_linear(fitted: list[tuple], directory: Path, seed: int) -> None:
         featurizer = personality.Featurizer.merge([f for f, _, _ in fitted])
     n_terms = [matrix.shape[1] for matrix in featurizer.tfidf([""])]
     n_pooled = 2 * W2V_DIM if featurizer.vectors is not None else 0
-    model = personality.build_linear(n_terms, n_pooled)
+    model = build_linear(n_terms, n_pooled)
     for k, (_, weights, biases) in enumerate(fitted):
         model.get_layer(f"traits_{k}").set_weights([weights.astype(np.float32),
                                                     biases.astype(np.float32)])
@@ -236,14 +237,6 @@ def _keras(seed: int):
     return keras
 
 
-def train_word2vec(sentences: list[list[str]], seed: int):
-    """100-d CBOW vectors; one worker so the vectors are reproducible."""
-    from gensim.models import Word2Vec
-
-    return Word2Vec(sentences, vector_size=W2V_DIM, window=5, min_count=3, epochs=10,
-                    workers=1, seed=seed)
-
-
 def _inner_split(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
     """10 % of the training fold held out for early stopping."""
     order = np.random.default_rng(seed).permutation(n)
@@ -261,14 +254,13 @@ class Word2VecMLP:
     def fit(self, data: Corpus, train, seed):
         """Returns the fitted featurizer, the Keras model and the early-stopping epoch."""
         content = [data.content[i] for i in train]
-        vectors = personality.WordVectors.from_gensim(train_word2vec(content, seed).wv)
+        vectors = word_vectors_from_gensim(train_word2vec(content, seed).wv)
         featurizer = personality.Featurizer.fit(data.raw(train), content, vectors, [(self.tfidf,)])
         X = featurizer.transform(data.raw(train), content)
         Y = data.labels[train].astype(np.float32)
         keras = _keras(seed)
         fit_idx, stop_idx = _inner_split(len(train), seed)
-        model = personality.build_mlp(X[0].shape[1], X[1].shape[1], self.hidden, self.l2,
-                                      self.learning_rate)
+        model = build_mlp(X[0].shape[1], X[1].shape[1], self.hidden, self.l2, self.learning_rate)
         history = model.fit([x[fit_idx] for x in X], Y[fit_idx], batch_size=64, epochs=100,
                             validation_data=([x[stop_idx] for x in X], Y[stop_idx]), verbose=0,
                             callbacks=[keras.callbacks.EarlyStopping(
