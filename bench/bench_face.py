@@ -33,7 +33,7 @@ def main() -> None:
     print(f"{'model load':<46} {(time.perf_counter() - start) * 1000:8.0f} ms")
 
     frames = [gray for _, gray in sample_video_frames(args.video[0], 5.0)]
-    faces = np.stack([crop for crop in analyzer.largest_faces(frames[:64]) if crop is not None])
+    faces = np.stack([crop for crop in analyzer.detector.largest_faces(frames[:64]) if crop is not None])
     batch64 = np.resize(faces, (64, 48, 48))
     analyzer.model.predict(batch64[:1]), analyzer.model.predict(batch64)  # warm both shapes
     report("per-face inference, batch 1", timed_ms(lambda: analyzer.model.predict(batch64[:1]), args.runs))

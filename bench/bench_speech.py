@@ -3,7 +3,7 @@
     .venv/bin/python -m bench.bench_speech [--runs 5] [--audio PATH]
 
 Prints the model load time and medians of: decoding, delivery measures, the emotion timeline,
-and the whole ``analyze_audio_file`` (decode + delivery + timeline), each also as a fraction of
+and the whole voice entry point ``get_voice_analyzer().analyze`` (decode + delivery + timeline), each also as a fraction of
 the audio's length (goal <= 0.05 once the model is loaded). Default input: the 21 s fixture
 ``av/timeline_1.webm`` and the same sound repeated to 63 s.
 """
@@ -17,7 +17,8 @@ import numpy as np
 from bench.timing import timed_ms
 from emotion.audio import SAMPLE_RATE, load_audio
 from emotion.delivery import contours, measure_delivery
-from emotion.speech import analyze_audio_file, get_speech_analyzer
+from emotion import get_voice_analyzer
+from emotion.speech import get_speech_analyzer
 from tests.conftest import FIXTURES
 
 
@@ -48,7 +49,8 @@ def main() -> None:
                timed_ms(lambda: analyzer.analyze_audio(audio, sound_contours=contours(audio)), args.runs), seconds)
     seconds = len(samples) / SAMPLE_RATE
     report(f"decode {args.audio.suffix} (ffmpeg for webm/mp4)", timed_ms(lambda: load_audio(args.audio), args.runs), seconds)
-    report("analyze_audio_file (decode+delivery+timeline)", timed_ms(lambda: analyze_audio_file(args.audio), args.runs), seconds)
+    voice = get_voice_analyzer()
+    report("voice analyze (decode+delivery+timeline)", timed_ms(lambda: voice.analyze(args.audio), args.runs), seconds)
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ class TraitScore:
     code: str          # corpus label, e.g. "cOPN"
     name: str          # plain name, e.g. "openness"
     score: float       # 0-100: the model's probability that the writer is high on this trait
-    confidence: float  # 0-1: the model's cross-validated accuracy for this trait
+    confidence: float | None  # 0-1: the model's cross-validated accuracy for this trait
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,6 @@ gunicorn forks.
 import gzip
 import json
 import logging
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +22,7 @@ from emotion import registry, runtime
 from emotion import text as text_features
 from emotion.base import TRAIT_CODES, TRAIT_NAMES, PersonalityResult, TraitScore
 from emotion.errors import DAMAGED_MODEL_FILE_ERRORS, ModelUnavailable
+from emotion.model_info import model_info
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,6 @@ TFIDF_WORDS = 10_000   # word 1-2-gram vocabulary of the "words" and "content" T
 KERAS_FILE = "model.keras"
 VOCAB_FILE = "tfidf_vocabulary.json.gz"  # {"groups": [[part, ...]], "parts": {part: {"terms", "idf"}}}
 VECTORS_FILE = "word_vectors.npz"        # words (str array) + vectors (float16)
-METRICS_FILE = "metrics.json"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -186,20 +185,10 @@ class PersonalityAnalyzer:
 
     def __init__(self, model_dir: Path | None = None):
         self.model_dir = Path(model_dir) if model_dir is not None else MODEL_DIR
-        self._lock = threading.Lock()
-        self._loaded = None   # (featurizer, predict, model name, confidence) once loaded
-
-    def _load(self):
-        if self._loaded is None:
-            with self._lock:
-                if self._loaded is None:
-                    self._loaded = self._read_model()
-        return self._loaded
+        self._loaded = registry.Lazy(self._read_model)   # (featurizer, predict)
 
     def _read_model(self):
         try:
-            metrics = json.loads((self.model_dir / METRICS_FILE).read_text())
-            confidence = {trait: float(metrics["accuracy"][trait]) for trait in TRAIT_CODES}
             featurizer = Featurizer.load(self.model_dir)
             runtime.tensorflow()  # POISE_FORCE_CPU / POISE_TF_THREADS, once per process
             import keras
@@ -211,12 +200,12 @@ class PersonalityAnalyzer:
         except DAMAGED_MODEL_FILE_ERRORS as error:
             raise ModelUnavailable(
                 f"personality model in {self.model_dir} is missing or damaged: {error}") from error
-        log.info("loaded personality model %s from %s", metrics.get("model"), self.model_dir)
-        return featurizer, model.predict_on_batch, metrics.get("model", "personality"), confidence
+        log.info("loaded personality model from %s", self.model_dir)
+        return featurizer, model.predict_on_batch
 
     def predict_proba(self, texts: list[str]) -> np.ndarray:
         """P(high) for each trait, shape (len(texts), 5), in :data:`TRAIT_CODES` order."""
-        featurizer, predict, _, _ = self._load()
+        featurizer, predict = self._loaded.get()
         probs = []
         for start in range(0, len(texts), 64):
             batch = [str(text) for text in texts[start:start + 64]]
@@ -224,14 +213,14 @@ class PersonalityAnalyzer:
         return np.concatenate(probs) if probs else np.zeros((0, len(TRAIT_CODES)))
 
     def analyze(self, text: str) -> PersonalityResult:
-        _, _, model_name, confidence = self._load()
         probs = self.predict_proba([text])[0]
+        info = model_info("personality", self.model_dir)
         traits = tuple(
             TraitScore(code=code, name=TRAIT_NAMES[code], score=round(float(p) * 100, 1),
-                       confidence=confidence[code])
+                       confidence=info.accuracy_by_class.get(TRAIT_NAMES[code]))
             for code, p in zip(TRAIT_CODES, probs)
         )
-        return PersonalityResult(traits=traits, model_name=model_name,
+        return PersonalityResult(traits=traits, model_name=info.name,
                                  word_count=text_features.word_count(text or ""))
 
 

@@ -8,10 +8,8 @@ The other kinds training compares (an RBF SVM, a deep Keras network) are read by
 :mod:`training.speech_models`, not here. The analyzer loads its model lazily, once per process
 (see :mod:`emotion.registry`).
 """
-import dataclasses
 import json
 import logging
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -20,9 +18,8 @@ from emotion import registry
 from emotion import speech_features as features
 from emotion import speech_functionals as functionals
 from emotion.audio import FRAME_LENGTH, HOP_LENGTH, SAMPLE_RATE, STEP_SECONDS
-from emotion.delivery import Contours, contours, measure_delivery
+from emotion.delivery import Contours, contours
 from emotion.errors import DAMAGED_MODEL_FILE_ERRORS, ModelUnavailable, NoSpeechFound
-from emotion.model_info import model_info
 from emotion.speech_types import SPEECH_CLASSES, SpeechAnalysis, SpeechSummary, SpeechWindow
 
 log = logging.getLogger(__name__)
@@ -130,18 +127,16 @@ class SpeechAnalyzer:
                  hop_seconds: float = HOP_SECONDS):
         self._model_dir = Path(model_dir)
         self.window_seconds, self.hop_seconds = window_seconds, hop_seconds
-        self._model = None
-        self.model_name = ""
-        self._lock = threading.Lock()
+        self._loaded = registry.Lazy(lambda: load_speech_model(self._model_dir))  # (model, manifest)
 
     @property
     def model(self):
-        if self._model is None:
-            with self._lock:
-                if self._model is None:
-                    self._model, manifest = load_speech_model(self._model_dir)
-                    self.model_name = manifest.get("name", manifest["kind"])
-        return self._model
+        return self._loaded.get()[0]
+
+    @property
+    def model_name(self) -> str:
+        manifest = self._loaded.get()[1]
+        return manifest.get("name", manifest["kind"])
 
     def classify_clips(self, clips: list[np.ndarray]) -> np.ndarray:
         """(N, 7) probabilities, one row per whole clip (16 kHz), as in training."""
@@ -185,15 +180,6 @@ class SpeechAnalyzer:
             starts.append(duration - self.window_seconds)
         return [(float(s), float(min(duration, s + self.window_seconds))) for s in starts]
 
-    @property
-    def model_accuracy(self) -> float | None:
-        """The shipped model's accuracy on held-out actors (cross-validated), from metrics.json."""
-        return model_info("speech", self._model_dir).accuracy
-
-    @staticmethod
-    def to_json_dict(result) -> dict:
-        return dataclasses.asdict(result)
-
 
 def _named(probabilities: np.ndarray) -> dict[str, float]:
     return {name: round(float(p), 4) for name, p in zip(SPEECH_CLASSES, probabilities)}
@@ -206,20 +192,6 @@ def _summary(timeline: tuple[SpeechWindow, ...], duration: float) -> SpeechSumma
     return SpeechSummary(mean_probabilities=mean, dominant_emotion=max(mean, key=mean.get),
                          speech_windows=len(spoken), silent_windows=len(timeline) - len(spoken),
                          duration_seconds=round(duration, 3), strongest_moment=strongest.start)
-
-
-def analyze_audio_file(path: Path) -> dict:
-    """JSON-ready emotion timeline, summary and delivery measures of an audio file, or of the
-    sound track of a video file."""
-    from emotion.audio import load_audio
-
-    samples = load_audio(Path(path))
-    c = contours(samples)
-    delivery = measure_delivery(samples, c)
-    analyzer = get_speech_analyzer()
-    analysis = analyzer.analyze_audio(samples, sound_contours=c)
-    return {"kind": "audio", **dataclasses.asdict(analysis), "model_accuracy": analyzer.model_accuracy,
-            "delivery": dataclasses.asdict(delivery)}
 
 
 def get_speech_analyzer() -> SpeechAnalyzer:

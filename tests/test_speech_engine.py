@@ -417,18 +417,19 @@ def test_timeline_of_a_21_second_clip(analyzer):
             assert sum(window.probabilities.values()) == pytest.approx(1.0, abs=1e-3)
         else:
             assert window.probabilities is None
-    json.dumps(analyzer.to_json_dict(result))
+    json.dumps(dataclasses.asdict(result))
 
 
 @pytest.mark.slow
 @needs_ffmpeg
-def test_analyze_audio_file_is_json_ready_with_delivery():
-    from emotion.speech import analyze_audio_file
+def test_the_voice_entry_point_reads_emotion_and_delivery_from_a_videos_sound():
+    from emotion import get_voice_analyzer
 
-    result = analyze_audio_file(AV / "angry_1.mp4")
-    text = json.dumps(result)
-    assert result["summary"]["dominant_emotion"] in SPEECH_CLASSES
-    assert result["delivery"]["syllable_count"] > 0 and "speaking_rate_syllables_per_second" in text
+    result = get_voice_analyzer().analyze(AV / "angry_1.mp4")
+    assert result.summary.dominant_emotion in SPEECH_CLASSES
+    assert result.delivery.syllable_count > 0 and result.delivery.speaking_rate_syllables_per_second > 0
+    assert result.model.accuracy == pytest.approx(0.651, abs=0.01) and result.model.card == "models/speech/MODEL_CARD.md"
+    json.dumps(dataclasses.asdict(result))
 
 
 @pytest.mark.slow
