@@ -49,4 +49,15 @@ def settings_from_environment(instance_path: Path) -> dict:
         "RECORDINGS_DIR": os.environ.get("POISE_RECORDINGS_DIR", str(instance_path / "recordings")),
         # Each serving process runs one background analysis thread (tests switch it off).
         "JOBS_ENABLED": os.environ.get("POISE_JOBS", "1") == "1",
+        # Recordings older than this are deleted (the report's numbers stay) unless kept.
+        "RECORDING_RETENTION_DAYS": int(os.environ.get("POISE_RECORDING_RETENTION_DAYS", "30")),
+        # The site's address as people reach it, for links in emails (else the request's host).
+        "PUBLIC_URL": os.environ.get("POISE_PUBLIC_URL", ""),
+        # Email (invitations, feedback notices, password resets) only when a server is set.
+        "SMTP_HOST": os.environ.get("POISE_SMTP_HOST", ""),
+        "SMTP_PORT": int(os.environ.get("POISE_SMTP_PORT", "25")),
+        "SMTP_USER": os.environ.get("POISE_SMTP_USER", ""),
+        "SMTP_PASSWORD": os.environ.get("POISE_SMTP_PASSWORD", ""),
+        "SMTP_STARTTLS": os.environ.get("POISE_SMTP_STARTTLS", "0") == "1",
+        "MAIL_FROM": os.environ.get("POISE_MAIL_FROM", "Poise <poise@localhost>"),
     }

@@ -1,9 +1,9 @@
-"""Database tables: users, questions, attempts and the scores they produce."""
+"""Core tables: users, questions, attempts (answers) and the scores they produce."""
 from datetime import datetime, timezone
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -43,6 +43,11 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(256))
     role: Mapped[str] = mapped_column(String(20), default=Role.CANDIDATE)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The candidate's own switch: False means emotion readings are neither computed nor shown.
+    emotion_readings_enabled: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    # When the person agreed to what recording with each device means (None: not yet asked).
+    camera_consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    microphone_consent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     attempts: Mapped[list["Attempt"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
@@ -66,6 +71,10 @@ class Question(db.Model):
     category: Mapped[str] = mapped_column(String(40), index=True)
     # Recording length for the audio and video interviews.
     time_limit_seconds: Mapped[int] = mapped_column(Integer, default=45)
+    # False for a question an instructor or recruiter wrote for their own sessions: it is not
+    # listed in the public bank. Its author is kept while their account exists.
+    in_bank: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -97,9 +106,18 @@ class Attempt(db.Model):
     progress: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     tries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # An answer given inside a mock-interview session (see interview.models.classes).
+    session_item_id: Mapped[int | None] = mapped_column(ForeignKey("session_item.id", ondelete="SET NULL"), index=True)
+    # Retention: the recording is deleted after the retention period unless the owner keeps it;
+    # the report's numbers stay.
+    keep_recording: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    recording_deleted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The owner last opened this answer's feedback (comments, rubric marks) at this time.
+    feedback_seen_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     user: Mapped[User] = relationship(back_populates="attempts")
     question: Mapped[Question] = relationship()
+    session_item: Mapped["SessionItem | None"] = relationship()  # noqa: F821 (interview.models.classes)
     scores: Mapped[list["Score"]] = relationship(
         back_populates="attempt", cascade="all, delete-orphan", passive_deletes=True
     )

@@ -1,0 +1,1 @@
+"""Candidates share answers or a benchmark profile with recruiters; recruiters review them."""

@@ -1,0 +1,47 @@
+"""Which answers a share shows, and which shares are alive: the one reading of a share that
+access checks, the recruiter's pages and the candidate's overview all use."""
+from datetime import datetime, timezone
+
+from sqlalchemy import func, or_, select
+
+from interview.extensions import db
+from interview.models import Attempt, AttemptStatus, Share, User
+
+ANSWERS, PROFILE = "answers", "profile"
+
+
+def is_live(share: Share, now: datetime | None = None) -> bool:
+    """Not revoked and, for a link, not expired."""
+    now = now or datetime.now(timezone.utc)
+    if share.revoked_at is not None:
+        return False
+    return share.expires_at is None or _aware(share.expires_at) > now
+
+
+def _aware(moment: datetime) -> datetime:
+    # SQLite hands back naive datetimes for timezone-aware columns: they were stored in UTC.
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def share_attempts(share: Share) -> list[Attempt]:
+    """The completed answers a share shows. A profile shows, for each question and mode, the
+    answer the candidate pinned (an item), else their latest completed one."""
+    if share.kind == ANSWERS:
+        return [item.attempt for item in share.items if item.attempt.status == AttemptStatus.COMPLETE]
+    pinned = {(item.attempt.question_id, item.attempt.modality): item.attempt for item in share.items
+              if item.attempt.status == AttemptStatus.COMPLETE}
+    latest: dict[tuple[int, str], Attempt] = {}
+    completed = db.session.scalars(
+        select(Attempt).where(Attempt.user_id == share.owner_id, Attempt.status == AttemptStatus.COMPLETE)
+        .order_by(Attempt.created_at, Attempt.id))
+    for attempt in completed:
+        latest[(attempt.question_id, attempt.modality)] = attempt
+    return list((latest | pinned).values())
+
+
+def live_shares_with(recruiter: User) -> list[Share]:
+    """Every live share addressed to this recruiter's email (case does not matter)."""
+    shares = db.session.scalars(select(Share).where(
+        func.lower(Share.recipient_email) == recruiter.email.lower(), Share.revoked_at.is_(None),
+        or_(Share.expires_at.is_(None), Share.expires_at > datetime.now(timezone.utc))))
+    return [share for share in shares if is_live(share)]
