@@ -10,10 +10,12 @@
 
   function layout(chart) {
     return {
-      title: { text: chart.title, font: { size: 14 } }, height: 280, margin: { t: 40, r: 10, b: 50, l: 60 },
+      // The legend sits above the plot (Plotly widens the margin for it), clear of the axis
+      // title; the group's heading is on the page.
+      height: 280, margin: { t: 20, r: 10, b: 50, l: 60 },
       xaxis: { title: { text: "Attempt (oldest first)" }, dtick: 1 },
       yaxis: { title: { text: chart.axis }, range: chart.range || undefined, rangemode: "tozero" },
-      legend: { orientation: "h", y: -0.3 },
+      legend: { orientation: "h", x: 0, y: 1.02, yanchor: "bottom" }, showlegend: true,
     };
   }
 

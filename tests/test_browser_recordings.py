@@ -50,7 +50,7 @@ def signed_in_page(browser, live_server, email):
     context = browser.new_context(permissions=["camera", "microphone"])
     page = context.new_page()
     page.set_default_timeout(90_000)  # the first frame and the first job load the models
-    page.goto(live_server + "/auth/signup")
+    page.goto(live_server.url + "/auth/signup")
     page.fill("#display_name", "Camera Person")
     page.fill("#email", email)
     page.fill("#password", "a good password")
@@ -77,7 +77,7 @@ def record_and_send(page, seconds=3.5):
 
 def test_video_answer_with_live_overlay_and_report(browser, live_server):
     page = signed_in_page(browser, live_server, "video@example.com")
-    page.goto(live_server + "/record/video/1")
+    page.goto(live_server.url + "/record/video/1")
     # The live overlay found and drew a face from the fake camera.
     page.wait_for_function("document.getElementById('overlay').dataset.faces >= 1")
     keep_screenshot(page, "video_recording")
@@ -87,7 +87,7 @@ def test_video_answer_with_live_overlay_and_report(browser, live_server):
     assert page.locator(".heatmap img").count() == 1
     face_rows = page.locator("#face table.compare").first.locator("tbody tr")
     assert face_rows.count() == 7
-    assert "happy" in page.inner_text("#face")
+    assert "happy" in page.inner_text("#face").lower()
     assert page.locator("#replay-video").count() == 1
     # Clicking the chart seeks the replay.
     page.locator("#face-chart").scroll_into_view_if_needed()
@@ -95,11 +95,14 @@ def test_video_answer_with_live_overlay_and_report(browser, live_server):
     page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
     page.wait_for_function("document.getElementById('replay-video').currentTime > 1.0", timeout=10_000)
     assert "estimates" in page.inner_text("main")
+    # The user's own attempts at the question, this one marked, and a way to try again.
+    assert page.locator("#attempts tbody tr.current").count() == 1
+    assert page.get_attribute("#try-again", "href") == "/record/video/1"
 
 
 def test_audio_answer_with_level_meter_and_report(browser, live_server):
     page = signed_in_page(browser, live_server, "audio@example.com")
-    page.goto(live_server + "/record/audio/2")
+    page.goto(live_server.url + "/record/audio/2")
     # Start is enabled once the microphone's stream has reached the level meter; a click before
     # that could come before the meter listens for it and leave its audio suspended.
     page.wait_for_selector("#start:not([disabled])")
@@ -120,7 +123,8 @@ def test_audio_answer_with_level_meter_and_report(browser, live_server):
     page.wait_for_selector("#voice-chart .main-svg")
     keep_screenshot(page, "audio_report")
     delivery = page.inner_text("#delivery")
-    assert "Speaking rate" in delivery and "syllables/s" in delivery
-    page.goto(live_server + "/history")
+    assert "Speaking rate" in delivery and "syllables/min" in delivery and "typical" in delivery
+    page.goto(live_server.url + "/history")
     page.wait_for_selector("#trend-audio .main-svg")
     keep_screenshot(page, "history")
+

@@ -38,7 +38,7 @@ def trend_charts(modality: str) -> list[dict]:
     for name in TREND_SCORES.get(modality, ()):
         item = measure(name)
         chart = charts.setdefault(item.axis, {
-            "id": f"trend-{modality}-{len(charts) + 1}", "title": MODALITY_TITLES[modality], "axis": item.axis,
+            "id": f"trend-{modality}-{len(charts) + 1}", "axis": item.axis,
             "range": [0, 100] if item.axis in FULL_SCALE_AXES else None, "series": []})
         chart["series"].append({"name": name, "label": item.label, "unit": item.unit})
     return list(charts.values())
@@ -53,7 +53,8 @@ def trends(attempts: list[Attempt]) -> dict[str, dict]:
             continue
         wanted = TREND_SCORES[attempt.modality]
         values = {s.name: round(measure(s.name).shown(s.value), 2) for s in attempt.scores if s.name in wanted}
-        trend = series.setdefault(attempt.modality, {"charts": trend_charts(attempt.modality), "points": []})
+        trend = series.setdefault(attempt.modality, {
+            "title": MODALITY_TITLES[attempt.modality], "charts": trend_charts(attempt.modality), "points": []})
         trend["points"].append({
             "when": attempt.created_at.strftime("%Y-%m-%d %H:%M"),
             "question_id": attempt.question_id, "scores": values})
