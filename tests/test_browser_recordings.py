@@ -5,6 +5,7 @@ Runs the real committed face and speech models behind a live server with its job
 """
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,77 @@ def test_audio_answer_with_level_meter_and_report(browser, live_server):
     page.wait_for_selector("#trend-audio .main-svg")
     keep_screenshot(page, "history")
 
+
+def leaving_asks_first(page) -> bool:
+    """Try to close the page; True if the browser asked first (the question is answered 'stay')."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.once("dialog", stay)
+    page.close(run_before_unload=True)
+    deadline = time.monotonic() + 5
+    while not asked and not page.is_closed() and time.monotonic() < deadline:
+        try:
+            page.wait_for_timeout(100)  # lets Playwright deliver the dialog or the close
+        except PlaywrightError:
+            break
+    if not asked and not page.is_closed():
+        page.remove_listener("dialog", stay)
+    return asked == ["beforeunload"] and not page.is_closed()
+
+
+def record(page, seconds):
+    page.wait_for_selector("#start:not([disabled])")
+    page.click("#start")
+    page.wait_for_timeout(int(seconds * 1000))
+    page.click("#stop")
+    page.wait_for_selector("#send:not([disabled])")
+
+
+def assert_ready_to_record_again(page, message):
+    page.wait_for_selector("#start:not([disabled])")
+    assert message in page.inner_text("#status") and "flash-error" in page.get_attribute("#status", "class")
+
+
+def test_refused_or_failed_uploads_leave_the_page_ready_and_leaving_asks_first(browser, live_server):
+    page = signed_in_page(browser, live_server, "refused@example.com")
+    page.goto(live_server.url + "/record/audio/1")
+    page.wait_for_selector("#start:not([disabled])")
+    assert not leaving_asks_first(page) and page.is_closed()  # nothing recorded yet: no question
+    page = page.context.new_page()
+    page.set_default_timeout(90_000)
+    page.goto(live_server.url + "/record/audio/1")
+
+    # The real server refuses a recording under a second.
+    record(page, 0.3)
+    assert leaving_asks_first(page)  # recorded, not sent
+    page.click("#send")
+    assert_ready_to_record_again(page, "Record again")
+    assert page.is_disabled("#send") and page.is_disabled("#again")
+
+    # Leaving while the upload is in flight asks first; a refusal then leaves it ready again.
+    held = []
+    page.route("**/api/attempts", lambda route: held.append(route))
+    record(page, 1.5)
+    page.click("#send")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('Uploading')")
+    assert page.is_disabled("#start") and leaving_asks_first(page)
+    held[0].fulfill(status=422, json={"error": "This recording could not be read."})
+    assert_ready_to_record_again(page, "This recording could not be read. Press Start to record again.")
+    page.unroute("**/api/attempts")
+
+    # A network failure keeps the recording: send it again, or record again.
+    page.route("**/api/attempts", lambda route: route.abort())
+    record(page, 1.5)
+    page.click("#send")
+    assert_ready_to_record_again(page, "The upload failed")
+    assert page.is_enabled("#send") and page.is_enabled("#again")
+    assert leaving_asks_first(page)  # the recording is still only here
+    page.click("#again")
+    assert page.is_disabled("#send")
+    assert not leaving_asks_first(page) and page.is_closed()  # nothing left to lose: no question
