@@ -38,6 +38,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from interview.admin.routes import bp as admin_bp
     from interview.answers.routes import bp as answers_bp
+    from interview.classes.routes import bp as classes_bp
+    from interview.privacy.routes import bp as privacy_bp
     from interview.auth.routes import bp as auth_bp
     from interview.errors.handlers import bp as errors_bp
     from interview.main.routes import bp as main_bp
@@ -45,7 +47,8 @@ def register_blueprints(app: Flask) -> None:
     from interview.text.routes import bp as text_bp
     from interview.vendor import bp as vendor_bp
 
-    for blueprint in (errors_bp, auth_bp, main_bp, text_bp, recordings_bp, answers_bp, admin_bp, vendor_bp):
+    for blueprint in (errors_bp, auth_bp, main_bp, text_bp, recordings_bp, answers_bp, classes_bp, privacy_bp,
+                      admin_bp, vendor_bp):
         app.register_blueprint(blueprint)
 
 

@@ -119,6 +119,7 @@
     const form = new FormData();
     form.append("modality", modality);
     form.append("question_id", questionId);
+    if (page.dataset.sessionItem) form.append("session_item_id", page.dataset.sessionItem);
     form.append("recording", recording, "answer.webm");
     const request = new XMLHttpRequest();
     request.open("POST", "/api/attempts");
@@ -130,7 +131,9 @@
       uploading = false;
       let body = {};
       try { body = JSON.parse(request.responseText); } catch (e) { /* an HTML error page */ }
-      if (request.status === 201) { recording = null; uploadBar.value = 100; follow(body); }
+      if (request.status === 201 && body.continue_url) {  // a session: on to its next question
+        recording = null; uploadBar.value = 100; window.location = body.continue_url;
+      } else if (request.status === 201) { recording = null; uploadBar.value = 100; follow(body); }
       else refused(request.status, body);
     };
     request.onerror = () => {

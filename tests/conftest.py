@@ -116,6 +116,12 @@ def auth(app, client):
     return AuthActions(app, client)
 
 
+def give_recording_consent(client, modality="video"):
+    """Agree, on the consent page, to record with the devices ``modality`` uses."""
+    page = client.get(f"/privacy/consent/{modality}")
+    return client.post(f"/privacy/consent/{modality}", data={"csrf_token": csrf_token_from(page), "next": "/"})
+
+
 def post_text_answer(client, question_id=1, answer=ESSAY_LIKE_ANSWER, **extra):
     page = client.get(f"/text/questions/{question_id}")
     data = {"answer": answer, "csrf_token": csrf_token_from(page), **extra}

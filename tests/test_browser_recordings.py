@@ -57,6 +57,9 @@ def signed_in_page(browser, live_server, email):
     page.fill("#password", "a good password")
     page.fill("#confirm", "a good password")
     page.click("#submit")
+    page.goto(live_server.url + "/privacy/consent/video?next=/questions")
+    page.click("#consent button[type=submit]")
+    page.wait_for_url("**/questions")
     return page
 
 

@@ -10,7 +10,7 @@ from interview.extensions import db
 from interview.jobs import JobWorker, claim_next_attempt, requeue_stale_attempts
 from interview.models import Attempt, Score
 from interview.scoring import record_scores
-from tests.conftest import FIXTURES, csrf_token_from
+from tests.conftest import FIXTURES, csrf_token_from, give_recording_consent
 
 HAPPY_WEBM = FIXTURES / "av" / "happy_1.webm"
 
@@ -38,12 +38,32 @@ def run_jobs(app, handler=fake_handler):
             worker.run_one(attempt_id)
 
 
-def test_recording_pages_render(client, auth):
+def test_recording_pages_render_once_the_candidate_has_consented(client, auth):
     auth.signup_and_login()
+    first = client.get("/record/audio/1")
+    assert first.status_code == 302 and first.headers["Location"].startswith("/privacy/consent/audio")
+    consent_page = client.get(first.headers["Location"]).data.decode()
+    assert "What the models read" in consent_page and "How long it is kept" in consent_page
+    assert "30 days" in consent_page
+    agreed = client.post("/privacy/consent/audio", data={"csrf_token": csrf_token_from(client.get("/")),
+                                                         "next": "/record/audio/1"})
+    assert agreed.status_code == 302 and agreed.headers["Location"] == "/record/audio/1"
+    assert b'id="recorder"' in client.get("/record/audio/1").data
+    # The microphone is agreed; video asks again, for the camera.
+    assert client.get("/record/video/1").headers["Location"].startswith("/privacy/consent/video")
+    give_recording_consent(client, "video")
     for modality in ("video", "audio"):
         page = client.get(f"/record/{modality}/1")
         assert page.status_code == 200 and b'id="recorder"' in page.data
     assert client.get("/record/smell/1").status_code == 404
+
+
+def test_consent_never_redirects_off_the_site(client, auth):
+    auth.signup_and_login()
+    response = client.post("/privacy/consent/audio", data={"csrf_token": csrf_token_from(client.get("/")),
+                                                           "next": "https://evil.example.com/"})
+    assert response.status_code == 302 and response.headers["Location"] == "/questions"
+    assert client.get("/privacy/consent/smell").status_code == 404
 
 
 def test_upload_queues_a_job_then_the_report_is_there(client, auth, app):

@@ -3,7 +3,9 @@ analysis status, and deleting it. Text and recording blueprints only capture ans
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, send_file, url_for
 from flask_login import current_user, login_required
 
+from interview.access import Viewer, viewable_attempt_or_404
 from interview.answers import reports, services
+from interview.sharing.selection import record_recruiter_view
 from interview.models import AttemptStatus, Modality
 
 bp = Blueprint("answers", __name__)
@@ -12,13 +14,20 @@ bp = Blueprint("answers", __name__)
 @bp.route("/attempts/<int:attempt_id>/report")
 @login_required
 def report(attempt_id: int):
-    attempt = services.owned_attempt_or_404(attempt_id, current_user.id)
+    """The owner's report; the same report, read-only, for the instructor of the owner's class
+    (session answers) or a recruiter the owner shares it with."""
+    attempt, viewer = viewable_attempt_or_404(attempt_id, current_user)
+    if viewer == Viewer.RECRUITER:
+        record_recruiter_view(current_user, attempt)
     if attempt.modality == Modality.TEXT:
-        return render_template("answers/text_report.html", report=reports.build_text_report(attempt))
+        return render_template("answers/text_report.html", report=reports.build_text_report(attempt),
+                               viewer=viewer)
     if attempt.status != AttemptStatus.COMPLETE:
+        if viewer != Viewer.OWNER:
+            abort(404)
         return render_template("answers/progress.html", attempt=attempt)
     return render_template(f"answers/{attempt.modality}_report.html",
-                           report=reports.build_recorded_report(attempt))
+                           report=reports.build_recorded_report(attempt), viewer=viewer)
 
 
 @bp.route("/text/attempts/<int:attempt_id>")
@@ -38,7 +47,7 @@ def status(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/recording")
 @login_required
 def recording(attempt_id: int):
-    attempt = services.owned_attempt_or_404(attempt_id, current_user.id)
+    attempt, _ = viewable_attempt_or_404(attempt_id, current_user)
     if not attempt.recording_path:
         abort(404)
     from interview.recordings.services import recording_store

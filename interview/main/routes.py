@@ -1,6 +1,7 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
+from interview.classes.assignments import assigned_sessions, is_open, progress_in
 from interview.main import services
 
 bp = Blueprint("main", __name__)
@@ -8,7 +9,10 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index():
-    return render_template("main/index.html")
+    sessions = []
+    if current_user.is_authenticated:
+        sessions = [(s, progress_in(current_user, s), is_open(s)) for s in assigned_sessions(current_user)]
+    return render_template("main/index.html", assigned_sessions=sessions)
 
 
 @bp.route("/questions")

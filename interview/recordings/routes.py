@@ -1,11 +1,13 @@
 """Recorded interviews: the recording pages, uploads and the live overlay. Everything about
 one answer once it is sent (status, report, replay, delete) lives in :mod:`interview.answers`."""
-from flask import Blueprint, abort, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from emotion.errors import AnalysisError
 from interview.extensions import db
 from interview.answers.services import status_of
+from interview.classes.assignments import SessionRefusal, requested_item
+from interview.privacy.consent import consent_page_if_needed
 from interview.models import Modality, Question
 from interview.recordings import live, services
 
@@ -26,7 +28,17 @@ def record(modality: str, question_id: int):
     if modality not in RECORDED:
         abort(404)
     question = db.get_or_404(Question, question_id)
-    return render_template(f"recordings/{modality}.html", question=question, modality=modality)
+    consent = consent_page_if_needed(current_user, modality, request.full_path)
+    if consent is not None:
+        return consent
+    try:
+        item = requested_item(current_user, request.args.get("session_item"), modality, question.id)
+    except SessionRefusal as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for("main.index"))
+    limit = item.time_limit_seconds if item else question.time_limit_seconds
+    return render_template(f"recordings/{modality}.html", question=question, modality=modality,
+                           session_item=item, limit_seconds=limit)
 
 
 @bp.route("/api/attempts", methods=["POST"])
@@ -39,13 +51,17 @@ def upload():
     if modality not in RECORDED or question is None or upload_file is None:
         return jsonify(error="Send a recording, its modality (audio or video) and a question."), 400
     try:
-        attempt = services.accept_recording(current_user, question, modality, upload_file)
+        item = requested_item(current_user, request.form.get("session_item_id"), modality, question.id)
+        attempt = services.accept_recording(current_user, question, modality, upload_file, item)
+    except SessionRefusal as refusal:
+        return jsonify(error=str(refusal)), 409
     except AnalysisError as error:
         return jsonify(error=str(error)), 422
-    return jsonify(status_of(attempt) | {
-        "status_url": url_for("answers.status", attempt_id=attempt.id),
-        "report_url": url_for("answers.report", attempt_id=attempt.id),
-    }), 201
+    urls = {"status_url": url_for("answers.status", attempt_id=attempt.id),
+            "report_url": url_for("answers.report", attempt_id=attempt.id)}
+    if item is not None:  # a session goes on to its next question without waiting for analysis
+        urls["continue_url"] = url_for("classes.session", session_id=item.session_id)
+    return jsonify(status_of(attempt) | urls), 201
 
 
 @bp.route("/api/live-frame", methods=["POST"])

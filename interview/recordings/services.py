@@ -7,7 +7,7 @@ from flask import current_app
 from emotion.errors import UnreadableMedia
 from emotion.media import has_video_stream, run_ffprobe
 from interview.extensions import db
-from interview.models import Attempt, AttemptStatus, Modality, Question, User
+from interview.models import Attempt, AttemptStatus, Modality, Question, SessionItem, User
 from interview.storage import recording_store
 
 log = logging.getLogger(__name__)
@@ -35,8 +35,10 @@ def media_duration(path) -> float | None:
     return max(times) if times else None
 
 
-def accept_recording(user: User, question: Question, modality: str, upload) -> Attempt:
-    """Store an upload and queue it; raises a domain error (nothing saved) when it is refused."""
+def accept_recording(user: User, question: Question, modality: str, upload,
+                     session_item: SessionItem | None = None) -> Attempt:
+    """Store an upload and queue it; raises a domain error (nothing saved) when it is refused.
+    An answer given in a mock-interview session keeps its session item and that item's limit."""
     store = recording_store()
     relative, kind = store.save(user.id, upload.stream, current_app.config["MAX_CONTENT_LENGTH"])
     try:
@@ -45,12 +47,14 @@ def accept_recording(user: User, question: Question, modality: str, upload) -> A
             raise UnreadableMedia("A video answer needs a video recording (webm or mp4).")
         if kind.extension == "webm":
             add_seek_index(store.path(relative))
-        check_duration(media_duration(store.path(relative)), question.time_limit_seconds)
+        limit = session_item.time_limit_seconds if session_item else question.time_limit_seconds
+        check_duration(media_duration(store.path(relative)), limit)
     except UnreadableMedia:
         store.delete(relative)
         raise
     attempt = Attempt(user_id=user.id, question_id=question.id, modality=modality, source="recording",
-                      status=AttemptStatus.PENDING, recording_path=relative, media_type=kind.mimetype)
+                      status=AttemptStatus.PENDING, recording_path=relative, media_type=kind.mimetype,
+                      session_item_id=session_item.id if session_item else None)
     db.session.add(attempt)
     db.session.commit()
     jobs = current_app.extensions.get("jobs")

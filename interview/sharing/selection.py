@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from sqlalchemy import func, or_, select
 
 from interview.extensions import db
-from interview.models import Attempt, AttemptStatus, Share, User
+from interview.models import Attempt, AttemptStatus, Share, ShareView, User
 
 ANSWERS, PROFILE = "answers", "profile"
 
@@ -45,3 +45,13 @@ def live_shares_with(recruiter: User) -> list[Share]:
         func.lower(Share.recipient_email) == recruiter.email.lower(), Share.revoked_at.is_(None),
         or_(Share.expires_at.is_(None), Share.expires_at > datetime.now(timezone.utc))))
     return [share for share in shares if is_live(share)]
+
+
+def record_recruiter_view(recruiter: User, attempt: Attempt) -> None:
+    """Log, on every live share of this recruiter's that shows the answer, that they viewed it:
+    the candidate sees who viewed what and when."""
+    for share in live_shares_with(recruiter):
+        if share.owner_id == attempt.user_id and attempt in share_attempts(share):
+            db.session.add(ShareView(share_id=share.id, viewer_id=recruiter.id,
+                                     viewer_label=f"{recruiter.display_name} <{recruiter.email}>"))
+    db.session.commit()

@@ -1,10 +1,11 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from emotion.errors import AnalysisError, EmptyInput, UnreadableDocument
 from interview.documents import extract_pdf_text
 from interview.extensions import db
-from interview.models import Question
+from interview.classes.assignments import SessionRefusal, requested_item
+from interview.models import Modality, Question
 from interview.text import services
 from interview.text.forms import TextAnswerForm
 
@@ -15,19 +16,26 @@ bp = Blueprint("text", __name__, url_prefix="/text")
 @login_required
 def answer(question_id: int):
     question = db.get_or_404(Question, question_id)
+    try:
+        item = requested_item(current_user, request.args.get("session_item"), Modality.TEXT, question.id)
+    except SessionRefusal as refusal:
+        flash(str(refusal), "error")
+        return redirect(url_for("main.index"))
     form = TextAnswerForm()
+    page = {"form": form, "question": question, "session_item": item}
     if not form.validate_on_submit():
-        status = 400 if form.is_submitted() else 200
-        return render_template("text/answer.html", form=form, question=question), status
+        return render_template("text/answer.html", **page), 400 if form.is_submitted() else 200
     try:
         text, source = _answer_text(form)
         attempt = services.score_text_answer(
             current_user, question, text, source,
-            current_app.config["ANSWER_MIN_WORDS"], current_app.config["ANSWER_MAX_WORDS"],
+            current_app.config["ANSWER_MIN_WORDS"], current_app.config["ANSWER_MAX_WORDS"], item,
         )
     except AnalysisError as error:
         flash(str(error), "error")
-        return render_template("text/answer.html", form=form, question=question), 422
+        return render_template("text/answer.html", **page), 422
+    if item is not None:  # a session goes on to its next question
+        return redirect(url_for("classes.session", session_id=item.session_id))
     return redirect(url_for("answers.report", attempt_id=attempt.id))
 
 

@@ -5,7 +5,7 @@ from emotion import text as text_analysis
 from emotion.errors import NotEnglish, TextTooLong, TextTooShort
 from emotion import get_text_analyzer
 from interview.extensions import db
-from interview.models import Attempt, AttemptStatus, Modality, Question, Score, User, utcnow
+from interview.models import Attempt, AttemptStatus, Modality, Question, Score, SessionItem, User, utcnow
 from interview.results import stored
 from interview.scoring import record_scores
 
@@ -33,15 +33,17 @@ def check_answer_text(text: str, min_words: int, max_words: int) -> int:
 
 
 def score_text_answer(
-    user: User, question: Question, text: str, source: str, min_words: int, max_words: int
+    user: User, question: Question, text: str, source: str, min_words: int, max_words: int,
+    session_item: SessionItem | None = None,
 ) -> Attempt:
-    """Analyse ``text`` and store it as a completed attempt with one score per trait."""
+    """Analyse ``text`` and store it as a completed attempt with one score per trait (in a
+    mock-interview session when ``session_item`` is given)."""
     words = check_answer_text(text, min_words, max_words)
     result = get_text_analyzer().analyze(text)
     attempt = Attempt(
         user_id=user.id, question_id=question.id, modality=Modality.TEXT, source=source,
         answer_text=text, word_count=words, status=AttemptStatus.COMPLETE, completed_at=utcnow(),
-        details=stored(result),
+        details=stored(result), session_item_id=session_item.id if session_item else None,
     )
     attempt.scores = [
         Score(user_id=user.id, question_id=question.id, modality=Modality.TEXT,
