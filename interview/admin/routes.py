@@ -1,28 +1,13 @@
 """Admin pages: who has which role."""
-from functools import wraps
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import select
 
+from interview.auth.decorators import role_required
 from interview.extensions import db
 from interview.models import Role, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def role_required(*roles: str):
-    def decorator(view):
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if not current_user.has_role(*roles):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 @bp.route("/users")

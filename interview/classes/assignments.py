@@ -117,3 +117,9 @@ def requested_item(user: User, raw_item_id, modality: str, question_id: int) -> 
     if item is None:
         abort(404)
     return item
+
+
+def may_answer_outside_sessions(user: User, question) -> bool:
+    """Bank questions are open to all; a question written for a class or a recruiter's set is
+    answered only inside its sessions (or tried by its author)."""
+    return question.in_bank or question.author_id == user.id

@@ -8,7 +8,7 @@ from interview.models import Attempt, Question
 
 def questions_by_category() -> dict[str, list[Question]]:
     grouped: dict[str, list[Question]] = {}
-    for question in db.session.scalars(select(Question).order_by(Question.category, Question.id)):
+    for question in db.session.scalars(select(Question).where(Question.in_bank.is_(True)).order_by(Question.category, Question.id)):
         grouped.setdefault(question.category, []).append(question)
     return grouped
 

@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from emotion.errors import AnalysisError
 from interview.extensions import db
 from interview.answers.services import status_of
-from interview.classes.assignments import SessionRefusal, requested_item
+from interview.classes.assignments import SessionRefusal, may_answer_outside_sessions, requested_item
 from interview.privacy.consent import consent_page_if_needed
 from interview.models import Modality, Question
 from interview.recordings import live, services
@@ -36,6 +36,8 @@ def record(modality: str, question_id: int):
     except SessionRefusal as refusal:
         flash(str(refusal), "error")
         return redirect(url_for("main.index"))
+    if item is None and not may_answer_outside_sessions(current_user, question):
+        abort(404)
     limit = item.time_limit_seconds if item else question.time_limit_seconds
     return render_template(f"recordings/{modality}.html", question=question, modality=modality,
                            session_item=item, limit_seconds=limit)
@@ -52,6 +54,8 @@ def upload():
         return jsonify(error="Send a recording, its modality (audio or video) and a question."), 400
     try:
         item = requested_item(current_user, request.form.get("session_item_id"), modality, question.id)
+        if item is None and not may_answer_outside_sessions(current_user, question):
+            abort(404)
         attempt = services.accept_recording(current_user, question, modality, upload_file, item)
     except SessionRefusal as refusal:
         return jsonify(error=str(refusal)), 409

@@ -1,10 +1,10 @@
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from emotion.errors import AnalysisError, EmptyInput, UnreadableDocument
 from interview.documents import extract_pdf_text
 from interview.extensions import db
-from interview.classes.assignments import SessionRefusal, requested_item
+from interview.classes.assignments import SessionRefusal, may_answer_outside_sessions, requested_item
 from interview.models import Modality, Question
 from interview.text import services
 from interview.text.forms import TextAnswerForm
@@ -21,6 +21,8 @@ def answer(question_id: int):
     except SessionRefusal as refusal:
         flash(str(refusal), "error")
         return redirect(url_for("main.index"))
+    if item is None and not may_answer_outside_sessions(current_user, question):
+        abort(404)
     form = TextAnswerForm()
     page = {"form": form, "question": question, "session_item": item}
     if not form.validate_on_submit():
