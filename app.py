@@ -42,6 +42,7 @@ def register_blueprints(app: Flask) -> None:
     from interview.privacy.routes import bp as privacy_bp
     from interview.auth.routes import bp as auth_bp
     from interview.errors.handlers import bp as errors_bp
+    from interview.feedback.routes import bp as feedback_bp
     from interview.main.routes import bp as main_bp
     from interview.recordings.routes import bp as recordings_bp
     from interview.text.routes import bp as text_bp
@@ -50,6 +51,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (errors_bp, auth_bp, main_bp, text_bp, recordings_bp, answers_bp, classes_bp, privacy_bp,
                       admin_bp, vendor_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(feedback_bp)
 
 
 def register_jobs(app: Flask) -> None:

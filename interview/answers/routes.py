@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from interview.access import Viewer, viewable_attempt_or_404
 from interview.answers import reports, services
+from interview.feedback import services as feedback
 from interview.sharing.selection import record_recruiter_view
 from interview.models import AttemptStatus, Modality
 
@@ -19,6 +20,7 @@ def report(attempt_id: int):
     attempt, viewer = viewable_attempt_or_404(attempt_id, current_user)
     if viewer == Viewer.RECRUITER:
         record_recruiter_view(current_user, attempt)
+    feedback.opened_by(attempt, viewer)  # the owner has now seen its feedback
     if attempt.modality == Modality.TEXT:
         return render_template("answers/text_report.html", report=reports.build_text_report(attempt),
                                viewer=viewer)
