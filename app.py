@@ -45,6 +45,7 @@ def register_blueprints(app: Flask) -> None:
     from interview.feedback.routes import bp as feedback_bp
     from interview.main.routes import bp as main_bp
     from interview.recordings.routes import bp as recordings_bp
+    from interview.sharing.routes import bp as sharing_bp
     from interview.text.routes import bp as text_bp
     from interview.vendor import bp as vendor_bp
 
@@ -52,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
                       admin_bp, vendor_bp):
         app.register_blueprint(blueprint)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(sharing_bp)
 
 
 def register_jobs(app: Flask) -> None:
