@@ -134,19 +134,24 @@ class FaceAnalysis:
 
 @dataclass(frozen=True)
 class VoiceAnalysis:
-    """The sound of a recording: vocal emotion over windows, and how the answer was delivered."""
+    """The sound of a recording: vocal emotion over windows, and how the answer was delivered.
+
+    Read with emotions off (the speaker's choice), only ``delivery`` is measured: the timeline
+    is empty and there is no emotion summary or emotion model.
+    """
 
     timeline: tuple[SpeechWindow, ...]
-    summary: SpeechSummary
+    summary: SpeechSummary | None
     delivery: DeliveryMeasures
-    model: ModelInfo
+    model: ModelInfo | None
 
 
 @dataclass(frozen=True)
 class VideoAnswerAnalysis:
-    """A video answer: its faces and, when its sound holds speech, its voice."""
+    """A video answer: its faces and, when its sound holds speech, its voice. Read with
+    emotions off, there is no face reading and the voice holds delivery only."""
 
-    face: FaceAnalysis
+    face: FaceAnalysis | None
     voice: VoiceAnalysis | None
     voice_missing_reason: str | None = None  # why there is no voice reading, for the report
 
@@ -160,7 +165,7 @@ class TextAnalyzerInterface(Protocol):
 
 
 class VoiceAnalyzerInterface(Protocol):
-    def analyze(self, recording: Path) -> VoiceAnalysis: ...
+    def analyze(self, recording: Path, read_emotions: bool = True) -> VoiceAnalysis: ...
 
 
 class FaceAnalyzerInterface(Protocol):
@@ -168,4 +173,4 @@ class FaceAnalyzerInterface(Protocol):
 
 
 class VideoAnalyzerInterface(Protocol):
-    def analyze(self, recording: Path, progress=None) -> VideoAnswerAnalysis: ...
+    def analyze(self, recording: Path, progress=None, read_emotions: bool = True) -> VideoAnswerAnalysis: ...

@@ -23,14 +23,19 @@ class VideoAnswerAnalyzer:
         self.faces = faces or get_face_analyzer()
         self.voices = voices or get_voice_analyzer()
 
-    def analyze(self, recording: Path, progress: Callable[[int], None] | None = None) -> VideoAnswerAnalysis:
-        """``progress`` (optional) hears the share done, 0-100, between the stages."""
+    def analyze(self, recording: Path, progress: Callable[[int], None] | None = None,
+                read_emotions: bool = True) -> VideoAnswerAnalysis:
+        """``progress`` (optional) hears the share done, 0-100, between the stages.
+
+        ``read_emotions=False`` (the speaker switched emotion readings off): no face is read
+        at all and the voice holds delivery only.
+        """
         report = progress or (lambda percent: None)
         report(5)
-        face = self.faces.analyze(recording)
+        face = self.faces.analyze(recording) if read_emotions else None
         report(70)
         try:
-            voice, missing = self.voices.analyze(recording), None
+            voice, missing = self.voices.analyze(recording, read_emotions=read_emotions), None
         except NoSpeechFound:
             voice, missing = None, NO_SPEECH
         except AnalysisError as error:  # no sound track, or one that cannot be decoded

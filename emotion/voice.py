@@ -17,14 +17,20 @@ class VoiceAnalyzer:
         self.model_dir = Path(model_dir) if model_dir is not None else MODEL_DIR
         self.speech = SpeechAnalyzer(self.model_dir)
 
-    def analyze(self, recording: Path) -> VoiceAnalysis:
+    def analyze(self, recording: Path, read_emotions: bool = True) -> VoiceAnalysis:
         """Raises EmptyInput / UnreadableMedia for a file that cannot be decoded (or has no
-        sound track) and NoSpeechFound when nothing in it is speech."""
+        sound track) and NoSpeechFound when nothing in it is speech.
+
+        ``read_emotions=False`` (the speaker switched emotion readings off) measures delivery
+        only: the emotion model is never run, the timeline is empty and summary and model are None.
+        """
         from emotion.audio import load_audio
         from emotion.delivery import contours, measure_delivery
 
         samples = load_audio(Path(recording))
         sound = contours(samples)
+        if not read_emotions:
+            return VoiceAnalysis(timeline=(), summary=None, delivery=measure_delivery(samples, sound), model=None)
         emotions = self.speech.analyze_audio(samples, sound_contours=sound)
         return VoiceAnalysis(timeline=emotions.timeline, summary=emotions.summary,
                              delivery=measure_delivery(samples, sound),

@@ -11,6 +11,9 @@ Schema 2 (since 2026-11-30), by kind of answer:
   where FACE = {"timeline", "summary", "heatmap_png" (base64), "model"} and
   VOICE = {"timeline", "summary", "delivery", "model"}; "model" = {"name", "classes",
   "accuracy", "accuracy_by_class", "card"}.
+  An answer analysed while its owner had emotion readings switched off holds no emotion:
+  video "face" is null, and VOICE is {"timeline": [], "summary": null, "delivery", "model": null}
+  (delivery only). Readers must treat a null face, voice summary or model as "not read".
 Schema 1 (no "schema" key): text {"model": name, "top_words": [[word, count]]}; video
 {"face": {"timeline", "summary"}, "heatmap_png", "face_model_accuracy", "voice"?}; audio
 {"voice"}, where voice = {"kind", "timeline", "summary", "model_name", "model_accuracy", "delivery"}.

@@ -1,5 +1,8 @@
 """The background work for recorded answers: one call to the modality's analyzer, then the
-result stored (:mod:`interview.results`) and its scores kept for comparisons."""
+result stored (:mod:`interview.results`) and its scores kept for comparisons.
+
+The owner's own switch (``User.emotion_readings_enabled``) is read when the job runs: with it
+off, no emotion is read from the face or the voice, only the delivery of the sound."""
 import logging
 
 from emotion.base import FaceAnalysis, VoiceAnalysis
@@ -22,8 +25,9 @@ DELIVERY_SCORES = (
 def analyze_video_attempt(attempt: Attempt, progress) -> None:
     from emotion import get_video_analyzer
 
-    result = get_video_analyzer().analyze(recording_store().path(attempt.recording_path), progress)
-    scores = face_scores(result.face) + (voice_scores(result.voice) if result.voice else [])
+    result = get_video_analyzer().analyze(recording_store().path(attempt.recording_path), progress,
+                                          read_emotions=attempt.user.emotion_readings_enabled)
+    scores = (face_scores(result.face) if result.face else []) + (voice_scores(result.voice) if result.voice else [])
     save(attempt, stored(result), scores)
 
 
@@ -31,7 +35,8 @@ def analyze_audio_attempt(attempt: Attempt, progress) -> None:
     from emotion import get_voice_analyzer
 
     progress(5)
-    result = get_voice_analyzer().analyze(recording_store().path(attempt.recording_path))
+    result = get_voice_analyzer().analyze(recording_store().path(attempt.recording_path),
+                                          read_emotions=attempt.user.emotion_readings_enabled)
     save(attempt, stored(result), voice_scores(result))
 
 
@@ -43,9 +48,12 @@ def face_scores(face: FaceAnalysis) -> list[Score]:
 
 
 def voice_scores(voice: VoiceAnalysis) -> list[Score]:
-    accuracy = voice.model.accuracy
-    scores = [score("voice_" + name, value * 100, accuracy)
-              for name, value in voice.summary.mean_probabilities.items()]
+    """Vocal emotions (when they were read) and the delivery measures."""
+    scores = []
+    if voice.summary is not None:
+        accuracy = voice.model.accuracy if voice.model else None
+        scores = [score("voice_" + name, value * 100, accuracy)
+                  for name, value in voice.summary.mean_probabilities.items()]
     return scores + [score(name, value, None) for name in DELIVERY_SCORES
                      if (value := getattr(voice.delivery, name)) is not None]
 
