@@ -8,9 +8,11 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.routing import IntegerConverter
 
 from config import settings_from_environment
 from interview.extensions import csrf, db, login_manager, migrate
+from interview.models.core import MAX_ID
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -22,10 +24,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(test_config)
 
     register_extensions(app)
+    app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     register_blueprints(app)
     register_commands(app)
     register_jobs(app)
     return app
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` in every route: an id too large for the database is a 404, never an
+    overflow inside the driver (a 500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def register_extensions(app: Flask) -> None:
@@ -36,6 +48,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from interview.account.routes import bp as account_bp
     from interview.admin.routes import bp as admin_bp
     from interview.answers.routes import bp as answers_bp
     from interview.classes.routes import bp as classes_bp
@@ -54,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(sharing_bp)
+    app.register_blueprint(account_bp)
 
 
 def register_jobs(app: Flask) -> None:
@@ -72,10 +86,11 @@ def register_jobs(app: Flask) -> None:
 
 
 def register_commands(app: Flask) -> None:
-    from interview.commands import questions_cli, users_cli
+    from interview.commands import questions_cli, recordings_cli, users_cli
 
     app.cli.add_command(questions_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(recordings_cli)
 
 
 @event.listens_for(Engine, "connect")

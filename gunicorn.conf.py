@@ -17,14 +17,14 @@ def post_worker_init(worker):
     """Load every model once in this worker, after the fork, so no request pays for it."""
     import numpy as np
 
-    from emotion.face import get_face_analyzer
-    from emotion.personality import get_analyzer
-    from emotion.speech import get_speech_analyzer
+    from emotion import get_face_analyzer, get_text_analyzer, get_voice_analyzer
+    from emotion.face_detector import FACE_SIZE
 
+    # Through the entry points the web code uses, so the models warmed are the ones that serve.
     warm_ups = {
-        "personality": lambda: get_analyzer().analyze("A short warm-up sentence for the model."),
-        "face": lambda: get_face_analyzer().model.predict(np.zeros((1, 48, 48), np.uint8)),
-        "speech": lambda: get_speech_analyzer().model,
+        "personality": lambda: get_text_analyzer().analyze("A short warm-up sentence for the model."),
+        "face": lambda: get_face_analyzer().model.predict(np.zeros((1, FACE_SIZE, FACE_SIZE), np.uint8)),
+        "speech": lambda: get_voice_analyzer().speech.model,
     }
     for name, warm_up in warm_ups.items():
         try:

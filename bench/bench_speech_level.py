@@ -16,7 +16,8 @@ import logging
 
 import numpy as np
 
-from emotion.speech_features import classic_features, pitch_features, trim_silence
+from emotion.speech_features import pitch_features, trim_silence
+from training.speech_classic_features import classic_features
 from emotion.speech_functionals import wide_features
 from training import speech_data
 from training.train_speech import (CLASSIC_CONFIGS, LINEAR_CONFIGS, SEED, TRAIN_ACTORS, actor_folds, add_speed_copies,

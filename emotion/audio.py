@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from emotion.errors import EmptyInput, UnreadableMedia
-from emotion.media import existing_file
+from emotion.media import MAX_RECORDING_SECONDS, existing_file
 
 log = logging.getLogger(__name__)
 
@@ -21,7 +21,6 @@ SAMPLE_RATE = 16_000
 FRAME_LENGTH = 400                 # samples: 25 ms
 HOP_LENGTH = 160                   # samples: 10 ms, one step of every contour
 STEP_SECONDS = HOP_LENGTH / SAMPLE_RATE
-MAX_AUDIO_SECONDS = 15 * 60      # a guard against endless streams, far above any answer
 FFMPEG_TIMEOUT_SECONDS = 60
 
 
@@ -43,7 +42,7 @@ def load_audio(source: str | Path | bytes | np.ndarray, sample_rate: int | None 
     if not np.all(np.isfinite(samples)):
         raise UnreadableMedia("The recording holds invalid samples: record again.")
     samples = resample(samples, rate, SAMPLE_RATE)
-    return samples[: MAX_AUDIO_SECONDS * SAMPLE_RATE]
+    return samples[: MAX_RECORDING_SECONDS * SAMPLE_RATE]
 
 
 def _read_bytes(source: str | Path | bytes) -> bytes:

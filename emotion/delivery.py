@@ -16,8 +16,8 @@ from emotion.audio import HOP_LENGTH, SAMPLE_RATE, STEP_SECONDS
 from emotion.errors import NoSpeechFound
 from emotion.speech_types import DeliveryMeasures, Pause
 
-INTENSITY_WINDOW = 1600         # 100 ms; chosen with MIN_DIP_DB on actors 01-10 (card)
-PITCH_WINDOW = 640              # 40 ms: three periods of 75 Hz
+INTENSITY_WINDOW = SAMPLE_RATE // 10      # 100 ms; chosen with MIN_DIP_DB on actors 01-10 (card)
+PITCH_WINDOW = SAMPLE_RATE * 40 // 1000  # 40 ms: three periods of 75 Hz
 PITCH_FLOOR_HZ, PITCH_CEILING_HZ = 75.0, 500.0
 VOICING_THRESHOLD = 0.5         # normalised autocorrelation peak
 SUBHARMONIC_RATIO = 1.7         # ~9 semitones

@@ -14,7 +14,7 @@ from emotion.errors import EmptyInput, UnreadableMedia
 
 log = logging.getLogger(__name__)
 
-MAX_VIDEO_SECONDS = 15 * 60  # a guard against endless streams, far above any answer
+MAX_RECORDING_SECONDS = 15 * 60  # a guard against endless streams, far above any answer
 PROBE_TIMEOUT_SECONDS = 30
 # Frames decoded ahead of the caller. Decoding runs in its own thread (OpenCV lets go of the
 # GIL), so a video's decoding overlaps its face detection; a few frames are enough to keep
@@ -160,7 +160,7 @@ def _sampled(capture, interval: float) -> Iterator[tuple[float, np.ndarray]]:
         if not (seconds >= 0) or (index > 0 and seconds == 0):
             seconds = index / fallback_fps
         index += 1
-        if seconds > MAX_VIDEO_SECONDS:
+        if seconds > MAX_RECORDING_SECONDS:
             break
         if seconds + 1e-6 < next_time:
             continue

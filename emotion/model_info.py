@@ -7,11 +7,10 @@ the traits' per-trait cross-validation), so :data:`HELD_OUT_FIGURES` says, per m
 its figure for data it never saw lives; :func:`model_info` does the rest the same way.
 """
 import json
-import threading
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
+from emotion import registry
 from emotion.base import FACE_CLASSES, TRAIT_CODES, TRAIT_NAMES, ModelInfo
 from emotion.speech_types import SPEECH_CLASSES
 
@@ -48,18 +47,14 @@ CLASSES = {
     "personality": tuple(TRAIT_NAMES[code] for code in TRAIT_CODES),
 }
 
-_lock = threading.Lock()
-
-
 def model_info(kind: str, model_dir: Path | None = None) -> ModelInfo:
     """The metadata of the model of ``kind`` ("face", "speech", "personality") in ``model_dir``
     (default ``models/KIND``). A missing or unreadable metrics file gives accuracy None, never
     an error: the reading still works, the report says its accuracy is unknown."""
-    with _lock:
-        return _read(kind, Path(model_dir) if model_dir is not None else MODELS_DIR / kind)
+    folder = Path(model_dir) if model_dir is not None else MODELS_DIR / kind
+    return registry.get_or_build(f"model_info:{kind}:{folder}", lambda: _read(kind, folder))
 
 
-@lru_cache(maxsize=32)
 def _read(kind: str, model_dir: Path) -> ModelInfo:
     card = model_dir / "MODEL_CARD.md"
     card_name = str(card.relative_to(REPO_ROOT)) if card.is_relative_to(REPO_ROOT) else str(card)
@@ -72,7 +67,3 @@ def _read(kind: str, model_dir: Path) -> ModelInfo:
                      accuracy=None if accuracy is None else float(accuracy),
                      accuracy_by_class={k: float(v) for k, v in by_class.items()}, card=card_name)
 
-
-def forget() -> None:
-    """Read the files again on next use (tests that swap a model folder)."""
-    _read.cache_clear()

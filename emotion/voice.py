@@ -12,10 +12,11 @@ class VoiceAnalyzer:
     (:mod:`emotion.delivery`), sharing the decoded samples and their pitch and loudness."""
 
     def __init__(self, model_dir: Path | None = None):
-        from emotion.speech import MODEL_DIR, SpeechAnalyzer
+        from emotion.speech import MODEL_DIR, SpeechAnalyzer, get_speech_analyzer
 
         self.model_dir = Path(model_dir) if model_dir is not None else MODEL_DIR
-        self.speech = SpeechAnalyzer(self.model_dir)
+        # The shipped model is the process-wide one (one copy in memory, however reached).
+        self.speech = get_speech_analyzer() if model_dir is None else SpeechAnalyzer(self.model_dir)
 
     def analyze(self, recording: Path, read_emotions: bool = True) -> VoiceAnalysis:
         """Raises EmptyInput / UnreadableMedia for a file that cannot be decoded (or has no

@@ -14,10 +14,11 @@ class TextAnalyzer:
     the first :meth:`analyze`, once per process."""
 
     def __init__(self, model_dir: Path | None = None):
-        from emotion.personality import MODEL_DIR, PersonalityAnalyzer
+        from emotion.personality import MODEL_DIR, PersonalityAnalyzer, get_analyzer
 
         self.model_dir = Path(model_dir) if model_dir is not None else MODEL_DIR
-        self.personality = PersonalityAnalyzer(self.model_dir)
+        # The shipped model is the process-wide one (one copy in memory, however reached).
+        self.personality = get_analyzer() if model_dir is None else PersonalityAnalyzer(self.model_dir)
 
     def analyze(self, text: str) -> TextAnalysis:
         return TextAnalysis(personality=self.personality.analyze(text),

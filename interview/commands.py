@@ -1,12 +1,18 @@
-"""Command-line tasks: ``flask questions seed`` and ``flask users create``."""
+"""Command-line tasks: ``flask questions seed``, ``flask users create``, ``flask users
+reset-link`` and ``flask recordings purge``."""
 import click
+from flask import current_app
 from flask.cli import AppGroup
+
+from interview.auth import passwords
 from interview.auth import services as accounts
 from interview.models import Role
+from interview.privacy import retention
 from interview.questions import seed_question_bank
 
 questions_cli = AppGroup("questions", help="Manage the interview question bank.")
 users_cli = AppGroup("users", help="Manage accounts.")
+recordings_cli = AppGroup("recordings", help="Manage recorded answers.")
 
 
 @questions_cli.command("seed")
@@ -31,3 +37,31 @@ def create_user(email: str, display_name: str, role: str, password: str) -> None
     except ValueError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@users_cli.command("reset-link")
+@click.argument("email")
+def reset_link(email: str) -> None:
+    """Print a one-time link that sets a new password for EMAIL's account (works for 1 hour)."""
+    user = accounts.find_user_by_email(email)
+    if user is None:
+        raise click.ClickException(f"no account uses {email}")
+    link = passwords.issue_reset_link(user)
+    click.echo(f"Reset link for {user.email} (works once, for one hour):\n{link}")
+    if not current_app.config.get("PUBLIC_URL"):
+        click.echo("Set POISE_PUBLIC_URL to the site's address to print a full link; "
+                   "until then, put the path above after the address people use.")
+
+
+@recordings_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Only list what would be deleted.")
+def purge_recordings(dry_run: bool) -> None:
+    """Delete the recordings older than POISE_RECORDING_RETENTION_DAYS that their owners did not
+    keep (the answers and their numbers stay)."""
+    due = retention.purge(dry_run=dry_run)
+    days = retention.retention_days()
+    verb = "Would delete" if dry_run else "Deleted"
+    click.echo(f"{verb} {len(due)} recording{'' if len(due) == 1 else 's'} older than {days} days.")
+    for attempt in due:
+        click.echo(f"  answer {attempt.id}  {attempt.user.email}  {attempt.modality}  "
+                   f"recorded {retention.as_utc(attempt.created_at):%Y-%m-%d}")

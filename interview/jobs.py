@@ -5,10 +5,14 @@ Every process that serves the app runs one worker thread. A job is an attempt in
 same job), sets ``running`` and beats a heartbeat while it works. An attempt whose heartbeat
 stopped (its process died) is put back to ``pending`` once, then marked failed with a reason:
 never stuck forever.
+
+The same loop deletes recordings past their retention period, once a day
+(:class:`interview.privacy.retention.DailyPurge`).
 """
 import logging
 import threading
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 from typing import Callable
 
 from flask import Flask
@@ -17,6 +21,7 @@ from sqlalchemy import or_, select, update
 from emotion.errors import AnalysisError
 from interview.extensions import db
 from interview.models import Attempt, AttemptStatus, utcnow
+from interview.privacy.retention import DailyPurge
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +40,7 @@ class JobWorker:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.daily_purge = DailyPurge(Path(app.instance_path) / "recordings-purged-at")
 
     def start(self) -> None:
         if self._thread is None:
@@ -56,6 +62,7 @@ class JobWorker:
                     requeue_stale_attempts()
                     while (attempt_id := claim_next_attempt()) is not None:
                         self.run_one(attempt_id)
+                    self.daily_purge.run_if_due()
             except Exception:  # the loop must survive anything one job or the database does
                 log.exception("job loop error")
             self._wake.wait(POLL_SECONDS)

@@ -28,8 +28,14 @@ def cohort_averages(
     answers never move the figures candidates compare themselves with. The role is read at
     query time, so a user whose role changes moves in or out of the averages with it.
     """
+    rows = db.session.execute(cohort_query(modality, exclude_user_id, question_id))
+    return {name: CohortAverage(mean=mean, candidates=count) for name, mean, count in rows}
+
+
+def cohort_query(modality: str, exclude_user_id: int, question_id: int | None = None):
+    """The statement behind :func:`cohort_averages`: (name, mean of candidate means, count)."""
     candidate_mean = ScoreTotal.total / ScoreTotal.count
-    rows = db.session.execute(
+    return (
         select(ScoreTotal.name, func.avg(candidate_mean), func.count())
         .join(User, User.id == ScoreTotal.user_id)
         .where(
@@ -41,7 +47,6 @@ def cohort_averages(
         )
         .group_by(ScoreTotal.name)
     )
-    return {name: CohortAverage(mean=mean, candidates=count) for name, mean, count in rows}
 
 
 def record_scores(attempt: Attempt) -> None:

@@ -63,8 +63,9 @@ def load_clips(folder: Path, table) -> list[np.ndarray]:
 # The code every cached feature is computed with: editing any of these files gives new cache
 # names, so a changed descriptor can never be read back from an old cache.
 # (delivery.py holds the pitch tracker that the pitch statistics use)
-FEATURE_CODE = tuple(REPO / "emotion" / name
-                     for name in ("audio.py", "delivery.py", "speech_features.py", "speech_functionals.py"))
+FEATURE_CODE = (*(REPO / "emotion" / name
+                   for name in ("audio.py", "delivery.py", "speech_features.py", "speech_functionals.py")),
+                REPO / "training" / "speech_classic_features.py")
 
 
 def cache_path(name: str, table, more_code: tuple[Path, ...] = ()) -> Path:
@@ -113,7 +114,8 @@ def augment(clip: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 def make_classic_features(folder: Path, table, seed: int) -> dict:
     """Classic descriptors of each clip, clean and once augmented: (N, 400) each."""
-    from emotion.speech_features import classic_features, trim_silence
+    from emotion.speech_features import trim_silence
+    from training.speech_classic_features import classic_features
 
     rng = np.random.default_rng(seed)
     clean, augmented = [], []
@@ -129,7 +131,9 @@ def make_classic_features(folder: Path, table, seed: int) -> dict:
 def make_deep_features(folder: Path, table, seed: int) -> dict:
     """Log-mel windows of each clip: clean and centred (N, 5, 25, 32), and
     :data:`N_DEEP_COPIES` augmented copies at random positions (copies, N, 5, 25, 32)."""
-    from emotion.speech_features import SAMPLE_RATE, SEGMENT_SECONDS, fit_segment, mel_windows, trim_silence
+    from emotion.audio import SAMPLE_RATE
+    from emotion.speech_features import trim_silence
+    from training.speech_classic_features import SEGMENT_SECONDS, fit_segment, mel_windows
 
     rng = np.random.default_rng(seed + 1)
     length = int(SEGMENT_SECONDS * SAMPLE_RATE)

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 
 from emotion import speech_features as features
+from training import speech_classic_features as classic
 from emotion.audio import SAMPLE_RATE
 from emotion.delivery import Contours
 from emotion.errors import DAMAGED_MODEL_FILE_ERRORS, ModelUnavailable
@@ -28,17 +29,17 @@ class SvmSpeechModel:
         self._starts = np.concatenate([[0], np.cumsum(a["n_support"])])
 
     def describe(self, samples: np.ndarray) -> np.ndarray:
-        row = features.classic_features(samples)
+        row = classic.classic_features(samples)
         return np.concatenate([row, features.pitch_features(samples)]) if self.use_pitch else row
 
     def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
         """:meth:`describe` of each window, from frames and contours computed once for the
         whole recording (3x less work with a 3 s window and a 1 s hop). Equal to describing
         each window on its own, up to the first and last frames' neighbours."""
-        per_frame, levels = features.frame_features(samples), features.frame_db(samples)
+        per_frame, levels = classic.frame_features(samples), features.frame_db(samples)
         rows = []
         for frame_slice, steps in window_slices(spans, levels):
-            row = features.classic_from_frames(per_frame[frame_slice], levels[frame_slice])
+            row = classic.classic_from_frames(per_frame[frame_slice], levels[frame_slice])
             if self.use_pitch:
                 row = np.concatenate([row, features.pitch_from_contours(c.intensity_db[steps], c.f0_hz[steps])])
             rows.append(row)
@@ -101,7 +102,7 @@ class DeepSpeechModel:
         import keras
 
         network = keras.models.load_model(model_file, compile=False)
-        shape = [None, features.N_WINDOWS, features.WINDOW_FRAMES, features.N_MELS, 1]
+        shape = [None, classic.N_WINDOWS, classic.WINDOW_FRAMES, classic.N_MELS, 1]
 
         @tf.function(input_signature=[tf.TensorSpec(shape, tf.float32)], reduce_retracing=True)
         def predict(batch):
@@ -110,7 +111,7 @@ class DeepSpeechModel:
         self._predict = predict
 
     def describe(self, samples: np.ndarray) -> np.ndarray:
-        return features.mel_windows(features.fit_segment(features.trim_silence(samples)))
+        return classic.mel_windows(classic.fit_segment(features.trim_silence(samples)))
 
     def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
         return np.stack([self.describe(samples[int(s * SAMPLE_RATE): int(e * SAMPLE_RATE)]) for s, e in spans])

@@ -1,5 +1,6 @@
 """What the report pages of one answer show (text, video, audio), gathered in one place."""
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -7,6 +8,8 @@ from emotion.base import TRAIT_CODES, TRAIT_NAMES
 from interview.answers.measures import DELIVERY, Measure, measure
 from interview.extensions import db
 from interview.models import Attempt, AttemptStatus, Modality
+from interview.privacy.readings import readings_shown, visible_score_names
+from interview.privacy.retention import deletion_due_on
 from interview.results import readable
 from interview.scoring import CohortAverage, cohort_averages, completed_attempts, scores_by_name
 
@@ -43,11 +46,17 @@ class AttemptRow:
 
 @dataclass
 class RecordedReport:
+    """``face`` and ``voice`` are the emotion readings to show: None when there are none, or
+    when the owner has switched emotion readings off (``emotions_hidden``); the delivery rows
+    come from the sound whatever the switch says."""
+
     attempt: Attempt
     face: dict | None
     voice: dict | None
     heatmap_png: str | None
     voice_missing_reason: str | None = None
+    emotions_hidden: bool = False
+    recording_deletes_on: datetime | None = None
     face_rows: list[ComparedValue] = field(default_factory=list)
     voice_rows: list[ComparedValue] = field(default_factory=list)
     delivery_rows: list[ComparedValue] = field(default_factory=list)
@@ -82,10 +91,13 @@ class Comparer:
 def build_recorded_report(attempt: Attempt) -> RecordedReport:
     details = readable(attempt.details, attempt.modality)
     compare = Comparer(attempt)
-    face = details.get("face")
-    report = RecordedReport(attempt=attempt, face=face, voice=details.get("voice"),
-                            heatmap_png=face.get("heatmap_png") if face else None,
-                            voice_missing_reason=details.get("voice_missing_reason"))
+    shown = readings_shown(attempt.user)
+    face, sound = details.get("face"), details.get("voice")
+    report = RecordedReport(attempt=attempt, face=face if shown else None,
+                            voice=sound if shown and sound and sound.get("summary") else None,
+                            heatmap_png=face.get("heatmap_png") if face and shown else None,
+                            voice_missing_reason=details.get("voice_missing_reason"), emotions_hidden=not shown,
+                            recording_deletes_on=deletion_due_on(attempt))
     if report.face:
         report.face_rows = [compare.row("face_" + emotion, emotion)
                             for emotion in report.face["summary"]["mean_probabilities"]]
@@ -93,9 +105,11 @@ def build_recorded_report(attempt: Attempt) -> RecordedReport:
     if report.voice:
         report.voice_rows = [compare.row("voice_" + emotion, emotion)
                              for emotion in report.voice["summary"]["mean_probabilities"]]
+    if sound:
         report.delivery_rows = [row for item in DELIVERY if (row := compare.row(item.name))]
         report.delivery_measures = [measure(row.name) for row in report.delivery_rows]
-    report.attempt_measures = [measure(name) for name in ATTEMPT_MEASURES.get(attempt.modality, ())]
+    names = visible_score_names(attempt.user, ATTEMPT_MEASURES.get(attempt.modality, ()))
+    report.attempt_measures = [measure(name) for name in names]
     report.attempts = [attempt_row(earlier, report.attempt_measures) for earlier in attempts_at_question(attempt)]
     return report
 

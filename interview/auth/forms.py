@@ -27,6 +27,31 @@ class LoginForm(FlaskForm):
     submit = SubmitField("Sign in")
 
 
+def new_password_fields(label: str = "New password"):
+    """The new password and its confirmation, with the same rules as signing up."""
+    password = PasswordField(label, validators=[
+        DataRequired(), Length(min=8, max=128, message="Use at least 8 characters (and at most 128).")])
+    confirm = PasswordField("Repeat the new password", validators=[
+        DataRequired(), EqualTo("new_password", "The two new passwords differ.")])
+    return password, confirm
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[DataRequired()])
+    new_password, confirm = new_password_fields()
+    submit = SubmitField("Change password")
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField("Email", validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField("Email me a reset link")
+
+
+class ResetPasswordForm(FlaskForm):
+    new_password, confirm = new_password_fields()
+    submit = SubmitField("Set the new password")
+
+
 class DeleteAccountForm(FlaskForm):
     password = PasswordField("Your password", validators=[DataRequired()])
     submit = SubmitField("Delete my account and all my data")

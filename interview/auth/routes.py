@@ -1,14 +1,17 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
 
-from interview.auth import services
-from interview.auth.forms import DeleteAccountForm, LoginForm, SignupForm
+from interview.auth import passwords, services
+from interview.auth.forms import (ChangePasswordForm, DeleteAccountForm, ForgotPasswordForm, LoginForm,
+                                  ResetPasswordForm, SignupForm)
+from interview.auth.sessions import end_stale_session, restamp, sign_in
 from interview.extensions import db, login_manager
 from interview.models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+bp.before_app_request(end_stale_session)
 
 
 @login_manager.user_loader
@@ -41,7 +44,7 @@ def signup():
     form = SignupForm()
     if form.validate_on_submit():
         user = services.create_user(form.email.data, form.display_name.data, form.password.data)
-        login_user(user)
+        sign_in(user)
         flash("Welcome to Poise. Pick a question to practise.", "success")
         return redirect(url_for("main.questions"))
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
@@ -55,7 +58,7 @@ def login():
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
-            login_user(user, remember=form.remember.data)
+            sign_in(user, remember=form.remember.data)
             return redirect(_safe_next_url())
         flash("Wrong email or password.", "error")
         return render_template("auth/login.html", form=form), 401
@@ -70,6 +73,13 @@ def logout():
     return redirect(url_for("main.index"))
 
 
+def _account_page(password_form=None, delete_form=None, status: int = 200):
+    page = render_template("auth/account.html", password_form=password_form or ChangePasswordForm(),
+                           form=delete_form or DeleteAccountForm(),
+                           retention_days=current_app.config["RECORDING_RETENTION_DAYS"])
+    return page, status
+
+
 @bp.route("/account", methods=["GET", "POST"])
 @login_required
 def account():
@@ -77,10 +87,62 @@ def account():
     if form.validate_on_submit():
         if not current_user.check_password(form.password.data):
             flash("That password is not right; nothing was deleted.", "error")
-            return render_template("auth/account.html", form=form), 400
+            return _account_page(delete_form=form, status=400)
         user = db.session.get(User, current_user.id)
         logout_user()
         services.delete_user(user)
         flash("Your account and all your answers are deleted.", "info")
         return redirect(url_for("main.index"))
-    return render_template("auth/account.html", form=form)
+    return _account_page(delete_form=form)
+
+
+@bp.route("/password", methods=["POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if not form.validate_on_submit():
+        return _account_page(password_form=form, status=400)
+    if not current_user.check_password(form.current_password.data):
+        form.current_password.errors.append("That is not your current password; nothing was changed.")
+        return _account_page(password_form=form, status=400)
+    passwords.change_password(current_user, form.new_password.data)
+    restamp(current_user)  # this session stays signed in; every other one ends
+    flash("Your password is changed. Other browsers signed in to your account are signed out.", "success")
+    return redirect(url_for("auth.account", _anchor="password"))
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot_password():
+    """Emails a reset link where the deployment has a mail server; otherwise says who can help.
+    The answer never depends on whether the address has an account."""
+    mail = passwords.mail_configured()
+    form = ForgotPasswordForm()
+    if mail and form.validate_on_submit():
+        passwords.email_reset_link_later(form.email.data)
+        return render_template("auth/forgot.html", form=form, mail=mail, sent_to=form.email.data)
+    return render_template("auth/forgot.html", form=form, mail=mail), 400 if form.errors else 200
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    reset, problem = passwords.find_reset(token)
+    if problem is not None:
+        status = 404 if problem == passwords.LinkProblem.UNKNOWN else 410
+        return _no_referrer(render_template("auth/reset.html", problem=problem,
+                                            mail=passwords.mail_configured()), status)
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user = passwords.reset_password(reset, form.new_password.data)
+        if current_user.is_authenticated:
+            logout_user()
+        flash(f"The password of {user.email} is set. Sign in with it.", "success")
+        return redirect(url_for("auth.login"))
+    return _no_referrer(render_template("auth/reset.html", form=form, problem=None), 400 if form.errors else 200)
+
+
+def _no_referrer(page: str, status: int):
+    """The link's token is in this page's address: never send it on to another site."""
+    response = make_response(page, status)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from interview.extensions import db
 from interview.models import (Attempt, AttemptStatus, ClassMembership, MockSession, SessionInvite,
                               SessionItem, User)
+from interview.models.core import MAX_ID
 
 
 class SessionRefusal(Exception):
@@ -27,6 +28,23 @@ def aware(moment: datetime) -> datetime:
 def is_open(session: MockSession, now: datetime | None = None) -> bool:
     now = now or now_utc()
     return aware(session.opens_at) <= now <= aware(session.closes_at)
+
+
+UPCOMING, OPEN, CLOSED = "not open yet", "open", "closed"
+
+
+def state_of(session: MockSession, now: datetime | None = None) -> str:
+    """Where a session stands in time: not open yet, open, or closed."""
+    now = now or now_utc()
+    if now < aware(session.opens_at):
+        return UPCOMING
+    return OPEN if now <= aware(session.closes_at) else CLOSED
+
+
+def not_open_message(session: MockSession) -> str:
+    if state_of(session) == UPCOMING:
+        return f"This session is not open yet: it opens on {session.opens_at.strftime('%Y-%m-%d at %H:%M')} UTC."
+    return "This session is closed: answers are no longer taken."
 
 
 def is_assigned(user: User, session: MockSession) -> bool:
@@ -96,7 +114,7 @@ def item_for_answer(user: User, item_id: int, modality: str, question_id: int) -
     if not is_assigned(user, item.session):
         return None
     if not is_open(item.session):
-        raise SessionRefusal("This session is closed: answers are no longer taken.")
+        raise SessionRefusal(not_open_message(item.session))
     if not item.session.retakes_allowed and counts_as_answered(answers_in(user, item.session).get(item.id, [])):
         raise SessionRefusal("You have already answered this question, and this session allows no retakes.")
     return item
@@ -113,7 +131,7 @@ def requested_item(user: User, raw_item_id, modality: str, question_id: int) -> 
         item_id = int(raw_item_id)
     except (TypeError, ValueError):
         abort(404)
-    item = item_for_answer(user, item_id, modality, question_id) if 0 < item_id < 2**31 else None
+    item = item_for_answer(user, item_id, modality, question_id) if 0 < item_id <= MAX_ID else None
     if item is None:
         abort(404)
     return item

@@ -10,6 +10,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from interview.extensions import db
 
 
+# The largest id a row can have (a 32-bit integer key on PostgreSQL): anything above names nothing.
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 

@@ -9,6 +9,7 @@ from interview.answers.services import status_of
 from interview.classes.assignments import SessionRefusal, may_answer_outside_sessions, requested_item
 from interview.privacy.consent import consent_page_if_needed
 from interview.models import Modality, Question
+from interview.models.core import MAX_ID
 from interview.recordings import live, services
 
 bp = Blueprint("recordings", __name__)
@@ -48,7 +49,8 @@ def record(modality: str, question_id: int):
 def upload():
     _require_emotion_features()
     modality = request.form.get("modality", "")
-    question = db.session.get(Question, request.form.get("question_id", type=int) or 0)
+    question_id = request.form.get("question_id", type=int) or 0
+    question = db.session.get(Question, question_id) if 0 < question_id <= MAX_ID else None
     upload_file = request.files.get("recording")
     if modality not in RECORDED or question is None or upload_file is None:
         return jsonify(error="Send a recording, its modality (audio or video) and a question."), 400
