@@ -166,8 +166,10 @@ def test_a_comment_at_a_moment_is_saved_and_the_student_is_told_once(app, teache
     assert response.status_code == 303
     assert re.search(rf"/attempts/{world.video}/report#comment-\d+$", response.headers["Location"])
     assert comments(app, world.video) == [(1.3, "Slow down here.")]
-    [(message, link)] = notices(app, world.student)
-    assert message.startswith("Grace commented on your answer to") and link == f"/attempts/{world.video}/report#feedback"
+    with app.app_context():
+        question = db.session.get(Attempt, world.video).question.text
+    assert notices(app, world.student) == [
+        (f"Grace commented on your answer to “{question}”", f"/attempts/{world.video}/report#feedback")]
     assert sent == [("ada@example.com", "New feedback on your answer")]
     html = teacher.get(f"/attempts/{world.video}/report").data.decode()
     assert "Slow down here." in html and 'data-seek="1.3"' in html and ">0:01</button>" in html
@@ -233,7 +235,8 @@ def test_rubric_marks_are_saved_together_and_the_student_is_told_once_per_change
     assert response.status_code == 303 and response.headers["Location"].endswith("#rubric-marks")
     assert marks(app, world.video) == {world.clarity: 4, world.structure: 2}
     assert len(notices(app, world.student)) == 1 and len(sent) == 1
-    assert "Grace marked your answer" in notices(app, world.student)[0][0]
+    message = notices(app, world.student)[0][0]
+    assert message.startswith("Grace marked your answer to “") and message.endswith("” on the class rubric")
 
     post(teacher, url, **{f"mark_{world.clarity}": "4", f"mark_{world.structure}": "2"})
     assert len(notices(app, world.student)) == 1  # nothing changed: nobody is told

@@ -3,13 +3,14 @@ rubric of a class. Every URL answers 404 to anyone but the instructor it belongs
 report pages show the feedback (see templates/answers/_feedback.html)."""
 import math
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from interview.feedback import rubric, services
 from interview.feedback.forms import CriterionForm, marks_form
 
 bp = Blueprint("feedback", __name__)
+CLASS_PAGE = "classes.class_page"
 
 
 def back_to_report(attempt_id: int, anchor: str = "feedback"):
@@ -100,7 +101,15 @@ def render_rubric(classroom, new_form=None, edited=None):
     new_form = new_form or CriterionForm(prefix="new", formdata=None)
     failed = bool(new_form.errors) or edited is not None
     return render_template("feedback/rubric.html", classroom=classroom, criteria=rubric.ordered(classroom),
-                           forms=forms, new_form=new_form, max_criteria=rubric.MAX_CRITERIA), 400 if failed else 200
+                           forms=forms, new_form=new_form, max_criteria=rubric.MAX_CRITERIA,
+                           class_url=class_page_url(classroom)), 400 if failed else 200
+
+
+def class_page_url(classroom) -> str | None:
+    """The class's own page (the classes blueprint), where there is one."""
+    if CLASS_PAGE not in current_app.view_functions:
+        return None
+    return url_for(CLASS_PAGE, class_id=classroom.id)
 
 
 @bp.post("/classes/<int:classroom_id>/rubric/<int:criterion_id>")

@@ -15,6 +15,8 @@ from interview.notify import notify
 from interview.results import readable
 
 FEEDBACK_SUBJECT = "New feedback on your answer"
+COMMENTED = "{author} commented on your answer to “{question}”"
+MARKED = "{author} marked your answer to “{question}” on the class rubric"
 # A player may report a moment a little past the analysed length, which ends at the last
 # sampled frame or window.
 MOMENT_TOLERANCE_SECONDS = 0.5
@@ -77,10 +79,12 @@ def marks_on(attempt: Attempt) -> dict[int, RubricMark]:
         select(RubricMark).where(RubricMark.attempt_id == attempt.id))}
 
 
-def tell_student(attempt: Attempt, author: User, what: str) -> None:
+def tell_student(attempt: Attempt, author: User, news: str) -> None:
+    """One notice (and email, when mail is configured) linking to the report's feedback;
+    ``news`` is COMMENTED or MARKED."""
     question = attempt.question.text
     shown = question if len(question) <= 80 else question[:79] + "…"
-    notify(attempt.user, f"{author.display_name} {what} your answer to “{shown}”.",
+    notify(attempt.user, news.format(author=author.display_name, question=shown),
            link=url_for("answers.report", attempt_id=attempt.id, _anchor="feedback"), subject=FEEDBACK_SUBJECT)
 
 
@@ -88,7 +92,7 @@ def add_comment(attempt: Attempt, author: User, body: str, at_seconds: float | N
     comment = AnswerComment(attempt_id=attempt.id, author_id=author.id, body=body.strip(),
                             at_seconds=None if at_seconds is None else round(at_seconds, 1))
     db.session.add(comment)
-    tell_student(attempt, author, "commented on")
+    tell_student(attempt, author, COMMENTED)
     db.session.commit()
     return comment
 
@@ -120,7 +124,7 @@ def save_marks(attempt: Attempt, author: User, marks: dict[int, int | None]) -> 
             mark.score, mark.author_id, mark.updated_at = score, author.id, utcnow()
             changed += 1
     if changed:
-        tell_student(attempt, author, "marked")
+        tell_student(attempt, author, MARKED)
     db.session.commit()
     return changed
 
