@@ -12,6 +12,12 @@ from interview.models import AttemptStatus, Modality
 bp = Blueprint("answers", __name__)
 
 
+@bp.app_template_global()
+def answer_again_url(attempt) -> str | None:
+    """Templates: where the signed-in user can answer this attempt's question again, or None."""
+    return services.retry_url(attempt, current_user)
+
+
 @bp.route("/attempts/<int:attempt_id>/report")
 @login_required
 def report(attempt_id: int):

@@ -27,3 +27,27 @@ def status_of(attempt: Attempt) -> dict:
     """Where a recorded answer's analysis stands, as the recorder page polls it."""
     return {"id": attempt.id, "status": attempt.status, "progress": attempt.progress,
             "error": attempt.error_message}
+
+
+def retry_url(attempt: Attempt, user) -> str | None:
+    """Where ``user`` can answer this attempt's question again in the same mode: inside its
+    session when it was a session answer (if still open and retakes are allowed), else as free
+    practice when the question is one they may practise; None when there is nowhere."""
+    from flask import url_for
+
+    from interview.classes.assignments import is_assigned, is_open, may_answer_outside_sessions
+    from interview.classes.routes import answer_url
+
+    item = attempt.session_item
+    if item is not None:
+        session = item.session
+        if session.retakes_allowed and is_open(session) and is_assigned(user, session):
+            return answer_url(item)
+        return None
+    if not may_answer_outside_sessions(user, attempt.question):
+        return None
+    if attempt.modality == "text":
+        return url_for("text.answer", question_id=attempt.question_id)
+    if not current_app.config["EMOTION_FEATURES_ENABLED"]:
+        return None
+    return url_for("recordings.record", modality=attempt.modality, question_id=attempt.question_id)
