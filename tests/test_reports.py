@@ -210,3 +210,18 @@ def test_the_landing_page_says_answers_can_be_recorded(client, app):
     app.config["EMOTION_FEATURES_ENABLED"] = False
     text = visible_text(client.get("/").data.decode())
     assert "On video:" not in text and "video or audio" not in text
+
+
+def test_history_trends_leave_out_emotion_readings_when_the_owner_switched_them_off(client, auth, app):
+    from interview.models import User
+
+    user_id = auth.signup_and_login()
+    add_recorded_attempt(app, user_id, "audio", 2)
+    with app.app_context():
+        db.session.get(User, user_id).emotion_readings_enabled = False
+        db.session.commit()
+    html = client.get("/history").data.decode()
+    trends = json.loads(html.split('<script type="application/json" id="trend-data">')[1].split("</script>")[0])
+    names = {series["name"] for chart in trends["audio"]["charts"] for series in chart["series"]}
+    assert names == {"speaking_rate_syllables_per_second", "pitch_range_semitones"}
+    assert set(trends["audio"]["points"][0]["scores"]) == names

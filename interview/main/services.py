@@ -4,6 +4,7 @@ from sqlalchemy import select
 from interview.answers.measures import PERCENT_AXIS, TRAIT_AXIS, measure
 from interview.extensions import db
 from interview.models import Attempt, Question
+from interview.privacy.readings import visible_score_names
 
 
 def questions_by_category() -> dict[str, list[Question]]:
@@ -32,10 +33,10 @@ MODALITY_TITLES = {"text": "Written answers", "video": "Video answers", "audio":
 FULL_SCALE_AXES = (PERCENT_AXIS, TRAIT_AXIS)  # these axes always run 0-100
 
 
-def trend_charts(modality: str) -> list[dict]:
+def trend_charts(modality: str, names: list[str]) -> list[dict]:
     """One chart per unit, so that no axis mixes percentages with syllables or semitones."""
     charts: dict[str, dict] = {}
-    for name in TREND_SCORES.get(modality, ()):
+    for name in names:
         item = measure(name)
         chart = charts.setdefault(item.axis, {
             "id": f"trend-{modality}-{len(charts) + 1}", "axis": item.axis,
@@ -51,10 +52,12 @@ def trends(attempts: list[Attempt]) -> dict[str, dict]:
     for attempt in sorted(attempts, key=lambda a: (a.created_at, a.id)):
         if attempt.status != "complete" or attempt.modality not in TREND_SCORES:
             continue
-        wanted = TREND_SCORES[attempt.modality]
+        # The owner's switch for emotion readings hides them here too.
+        wanted = visible_score_names(attempt.user, TREND_SCORES[attempt.modality])
         values = {s.name: round(measure(s.name).shown(s.value), 2) for s in attempt.scores if s.name in wanted}
         trend = series.setdefault(attempt.modality, {
-            "title": MODALITY_TITLES[attempt.modality], "charts": trend_charts(attempt.modality), "points": []})
+            "title": MODALITY_TITLES[attempt.modality], "charts": trend_charts(attempt.modality, wanted),
+            "points": []})
         trend["points"].append({
             "when": attempt.created_at.strftime("%Y-%m-%d %H:%M"),
             "question_id": attempt.question_id, "scores": values})
