@@ -324,9 +324,21 @@ def test_a_recruiter_invites_only_to_their_own_sessions_without_a_class(app, aut
     other_id = auth.create(email="otto@hire.example", role="recruiter")
     mine, _ = add_session(app, recruiter_id, title="Mine")
     theirs, _ = add_session(app, other_id, title="Theirs")
-    listing = recruiter.get("/recruiter/sessions").data.decode()
-    assert "Mine" in listing and "Theirs" not in listing
+    invite(recruiter, mine, "ada@example.com, bob@example.com")
+    listing = text_of(recruiter.get("/recruiter/sessions"))
+    assert "Mine 2 questions" in listing and "2 invited" in listing and "Theirs" not in listing
     assert invite(recruiter, theirs, "ada@example.com").status_code == 404
     with app.app_context():
-        assert db.session.scalar(db.select(db.func.count()).select_from(SessionInvite)) == 0
+        assert db.session.scalar(db.select(db.func.count()).select_from(SessionInvite).where(
+            SessionInvite.session_id == theirs)) == 0
     assert invite(recruiter, mine, "").status_code == 400
+
+
+def test_the_session_pages_link_to_the_question_sets_only_where_they_are_served(app, auth):
+    from interview.sharing.recruiter_views import url_if_served
+
+    recruiter, _ = signed_in(app, auth, "rita@hire.example", role="recruiter")
+    served = "classes.sets_page" in app.view_functions
+    assert (b'id="question-sets"' in recruiter.get("/recruiter/sessions").data) is served
+    with app.test_request_context():
+        assert url_if_served("sharing.overview") == "/sharing" and url_if_served("nowhere.page") is None

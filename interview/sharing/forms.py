@@ -4,7 +4,7 @@ not theirs fails validation like any other wrong choice."""
 from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, RadioField, SelectField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 BY_EMAIL, BY_LINK = "email", "link"
@@ -51,10 +51,14 @@ class RecipientForm(FlaskForm):
 
 
 class AnswersShareForm(RecipientForm):
+    # Checked here rather than by DataRequired, which would mark every checkbox required.
     attempts = SelectMultipleField("Answers to share", coerce=int, option_widget=CheckboxInput(),
-                                   widget=ListWidget(prefix_label=False),
-                                   validators=[DataRequired("Pick at least one answer to share.")])
+                                   widget=ListWidget(prefix_label=False))
     submit = SubmitField("Share these answers")
+
+    def validate_attempts(self, field) -> None:
+        if not field.data:
+            raise ValidationError("Pick at least one answer to share.")
 
 
 class ProfileShareForm(RecipientForm):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from email_validator import EmailNotValidError, validate_email
 from flask import abort, current_app, url_for
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from interview.auth.services import find_user_by_email, normalise_email
 from interview.classes.assignments import progress_in
@@ -115,6 +115,14 @@ def invite_statuses(session: MockSession) -> list[InviteStatus]:
         answered = progress_in(db.session.get(User, item.user_id), session).answered if accepted else 0
         statuses.append(InviteStatus(item, "accepted" if accepted else "sent", answered, len(session.items)))
     return statuses
+
+
+def invite_counts(sessions: list[MockSession]) -> dict[int, int]:
+    """How many people each session invited (0 where none)."""
+    counts = dict(db.session.execute(
+        select(SessionInvite.session_id, func.count()).where(SessionInvite.session_id.in_([s.id for s in sessions]))
+        .group_by(SessionInvite.session_id)).all())
+    return {session.id: counts.get(session.id, 0) for session in sessions}
 
 
 def pending_invite_or_404(session: MockSession, invite_id: int) -> SessionInvite:

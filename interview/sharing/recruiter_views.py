@@ -2,7 +2,7 @@
 candidates side by side on a question, and invitations to practise their own sessions; plus the
 page an invited candidate opens. Every page about one thing answers 404 to anyone it is not
 for, so not even its existence shows."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from interview.auth.decorators import role_required
@@ -13,6 +13,13 @@ from interview.sharing.compare import MIN_CANDIDATES, build_comparison
 from interview.sharing.forms import ConfirmForm, InviteForm, MAX_INVITES_AT_ONCE
 from interview.sharing.recruiter import (comparable_questions, comparison_entries, shared_candidate_or_404,
                                          shared_candidates)
+
+
+@bp.app_template_global()
+def url_if_served(endpoint: str, **values) -> str | None:
+    """A link to another feature's page (question sets, a session's settings) where this build
+    serves it, else None: these pages never break for want of a sibling feature."""
+    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None
 
 
 def _recruiter_or_404() -> None:
@@ -57,7 +64,8 @@ def compare():
 @bp.route("/recruiter/sessions")
 @role_required(Role.RECRUITER)
 def recruiter_sessions():
-    return render_template("sharing/sessions.html", sessions=invites.recruiter_sessions(current_user))
+    sessions = invites.recruiter_sessions(current_user)
+    return render_template("sharing/sessions.html", sessions=sessions, invited=invites.invite_counts(sessions))
 
 
 @bp.route("/recruiter/sessions/<int:session_id>", methods=["GET", "POST"])
@@ -74,6 +82,7 @@ def recruiter_session(session_id: int):
             form.emails.errors.append(f"Invite at most {MAX_INVITES_AT_ONCE} people at once.")
         elif emails:
             sent, already = invites.invite(session, current_user, emails)
+            form = InviteForm(formdata=None) if not invalid else form
         elif not invalid:
             form.emails.errors.append("Enter at least one email address.")
     status = 400 if form.errors or invalid else 200
