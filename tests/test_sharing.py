@@ -184,6 +184,7 @@ def test_a_link_is_shown_once_and_only_its_hash_is_kept(app, auth, fake_model):
     assert labels == ["someone with the link", "someone with the link", "Bob <bob@example.com>"]
     overview = text_of(candidate.get("/sharing"))
     assert "someone with the link : 2 views" in overview and "Bob &lt;bob@example.com&gt; : 1 view" in overview
+    assert "Every view (3)" in overview and overview.count("UTC · someone with the link") == 2
 
 
 def test_a_link_viewer_replays_through_the_link_and_sees_nothing_else(app, auth):
@@ -314,3 +315,14 @@ def test_a_share_by_email_is_emailed_through_a_real_mail_server(app, auth, fake_
     with app.app_context():
         assert db.session.scalar(db.select(db.func.count()).select_from(Notice)) == 1   # the account only
         assert db.session.scalar(db.select(User.id).where(User.email == "sam@elsewhere.example")) is None
+
+
+def test_a_profile_can_be_shared_by_link(app, auth):
+    candidate, owner_id = signed_in(app, auth, "ada@example.com", name="Ada")
+    older = stored_answer(app, owner_id, "text", question_id=1, when=utcnow() - timedelta(days=1))
+    latest = stored_answer(app, owner_id, "text", question_id=1)
+    response, token = share_by_link(candidate, [], days=1, kind="profile")
+    assert response.status_code == 200 and token and b"shown only this once" in response.data
+    page = app.test_client().get(f"/shared/{token}").data.decode()
+    assert "Ada's benchmark profile" in page
+    assert f"/shared/{token}/answers/{latest}" in page and f"/answers/{older}" not in page
