@@ -445,8 +445,12 @@ def test_a_recruiters_session_has_no_class_and_tells_no_one(person, app):
     mock = query(app, lambda: db.session.get(MockSession, session_id))
     assert (mock.classroom_id, mock.retakes_allowed) == (None, True)
     assert query(app, lambda: db.session.scalar(select(func.count()).select_from(Notice))) == 0
-    owner = rita.get(f"/sessions/{session_id}")
-    assert owner.status_code == 302 and owner.headers["Location"] == f"/sessions/{session_id}/edit"
+    owner = rita.get(f"/sessions/{session_id}")  # to the sharing feature's invitations page
+    assert owner.status_code == 302 and owner.headers["Location"] == f"/recruiter/sessions/{session_id}"
+    assert f'href="/recruiter/sessions/{session_id}"' in rita.get(f"/sessions/{session_id}/edit").data.decode()
+    admin = person("ada@example.com", "admin")
+    admins = make_session(admin, make_set(admin))
+    assert admin.get(f"/sessions/{admins}").headers["Location"] == f"/sessions/{admins}/edit"
     assert person("cand@example.com").get(f"/sessions/{session_id}").status_code == 404
 
 
@@ -589,6 +593,8 @@ def test_closed_and_not_yet_open_sessions_take_no_answers(classroom):
     url = f"/text/questions/{item.question_id}?session_item={item.id}"
     ivy.post(f"/sessions/{session_id}/edit", session_data(questions, opens=moment(days=1), closes=moment(days=2)))
     assert b"not open yet" in sam.get(f"/sessions/{session_id}").data
+    assert re.search(r"0/3 answered ·\s+opens \d{4}-", sam.get("/").data.decode())
+    assert "not open yet ·" in sam.get("/my-classes").data.decode()
     assert b"not open yet: it opens on" in sam.get(url, follow_redirects=True).data
     ivy.post(f"/sessions/{session_id}/edit", session_data(questions, opens=moment(days=-2), closes=moment(days=-1)))
     assert b"This session is closed" in sam.get(f"/sessions/{session_id}").data

@@ -1,12 +1,12 @@
 """An instructor's pages: their classes, one class (code, invite link, students, sessions),
 its dashboard, its figures and its CSV export. Every page about one class answers 404 to
 anyone but that class's instructor."""
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from interview.auth.decorators import role_required
 from interview.classes import services
-from interview.classes.blueprint import bp
+from interview.classes.blueprint import bp, served_url
 from interview.classes.dashboard import class_grids
 from interview.classes.export import class_csv, export_filename
 from interview.classes.figures import class_figures, class_questions
@@ -119,9 +119,5 @@ def _class_page(classroom, edit_form: ClassForm, delete_form: DeleteForm, status
         "classes/class_page.html", classroom=classroom, edit_form=edit_form, delete_form=delete_form,
         members=services.current_members(classroom), sessions=class_sessions(classroom.id),
         sets=owned_sets(current_user), invite_url=url_for("classes.join", code=classroom.join_code, _external=True),
-        rubric_url=_served_url(RUBRIC_PAGE, classroom_id=classroom.id)), status
+        rubric_url=served_url(RUBRIC_PAGE, classroom_id=classroom.id)), status
 
-
-def _served_url(endpoint: str, **values) -> str | None:
-    """A sibling feature's page where this build serves it (the rubric is the feedback feature's)."""
-    return url_for(endpoint, **values) if endpoint in current_app.view_functions else None

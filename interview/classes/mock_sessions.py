@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from flask import url_for
 from sqlalchemy import select
 
+from interview.classes.blueprint import served_url
 from interview.classes.forms import MAX_LIMIT_SECONDS, MIN_LIMIT_SECONDS, SessionForm, mode_choices
 from interview.classes.question_sets import SET_ROLES
 from interview.classes.services import TEACHING_ROLES, current_members, instructed_classes, owned_or_404
@@ -15,6 +16,7 @@ from interview.models import Attempt, MockSession, Question, QuestionSet, Role, 
 from interview.notify import notify
 
 NO_CLASS = 0  # the class choice of a session for invited candidates (a recruiter's)
+INVITATIONS_PAGE = "sharing.recruiter_session"
 
 
 class SessionChangeRefused(Exception):
@@ -31,6 +33,13 @@ class ChosenItem:
 
 def owned_session_or_404(session_id: int, user: User) -> MockSession:
     return owned_or_404(MockSession, session_id, user, SET_ROLES)
+
+
+def invitations_url(mock: MockSession, user: User) -> str | None:
+    """Where a recruiter invites candidates to their session (the sharing feature's page)."""
+    if mock.classroom_id is not None or user.role != Role.RECRUITER:
+        return None
+    return served_url(INVITATIONS_PAGE, session_id=mock.id)
 
 
 def owned_sessions(user: User) -> list[MockSession]:

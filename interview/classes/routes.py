@@ -12,6 +12,7 @@ from interview.classes import services
 from interview.classes.assignments import (answers_in, assigned_sessions, is_assigned, is_open,
                                            progress_in, state_of)
 from interview.classes.blueprint import bp
+from interview.classes.mock_sessions import invitations_url
 from interview.classes.forms import ConfirmForm, JoinForm
 from interview.extensions import db
 from interview.models import MockSession, Modality, SessionItem
@@ -40,14 +41,20 @@ def session(session_id: int):
     owner is sent to their own view of it."""
     mock = db.get_or_404(MockSession, session_id)
     if mock.owner_id == current_user.id:
-        if mock.classroom_id is not None:
-            return redirect(url_for("classes.dashboard", class_id=mock.classroom_id, _anchor=f"session-{mock.id}"))
-        return redirect(url_for("classes.edit_session", session_id=mock.id))
+        return redirect(owner_view_url(mock))
     if not is_assigned(current_user, mock):
         abort(404)
     return render_template("classes/session.html", session=mock, answers=answers_in(current_user, mock),
                            progress=progress_in(current_user, mock), is_open=is_open(mock),
                            state=state_of(mock), answer_url=answer_url)
+
+
+def owner_view_url(mock: MockSession) -> str:
+    """A class's session: its dashboard. A recruiter's: its invitations (the sharing feature's
+    page), else its settings."""
+    if mock.classroom_id is not None:
+        return url_for("classes.dashboard", class_id=mock.classroom_id, _anchor=f"session-{mock.id}")
+    return invitations_url(mock, current_user) or url_for("classes.edit_session", session_id=mock.id)
 
 
 @bp.route("/my-classes")

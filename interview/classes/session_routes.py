@@ -104,4 +104,5 @@ def _new_session_defaults(title: str, questions: list) -> dict:
 def _session_page(mock, form: SessionForm, delete_form: DeleteForm | None = None, status: int = 200):
     return render_template("classes/session_form.html", form=form, mock=mock, question_set=None,
                            questions=[item.question for item in mock.items], state=state_of(mock),
-                           delete_form=delete_form or DeleteForm(formdata=None)), status
+                           delete_form=delete_form or DeleteForm(formdata=None),
+                           invitations_url=sessions.invitations_url(mock, current_user)), status
