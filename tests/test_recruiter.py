@@ -238,6 +238,19 @@ def test_every_reading_carries_its_models_accuracy(app, auth):
     assert model_accuracy("pause_count", None) is None and model_accuracy("face_happy", 0.5) == 0.5
 
 
+def test_a_candidate_who_switched_emotion_readings_off_shows_none_in_the_comparison(app, auth):
+    recruiter, _ = signed_in(app, auth, "rita@hire.example", role="recruiter")
+    _, ada = signed_in(app, auth, "ada@example.com", name="Ada")
+    add_share(app, ada, [stored_answer(app, ada, "video", confidence=0.66)], email="rita@hire.example")
+    with app.app_context():
+        db.session.get(User, ada).emotion_readings_enabled = False
+        db.session.commit()
+    page = recruiter.get(f"/recruiter/compare?question_id=1&modality=video&candidate={ada}")
+    rows = dict(re.findall(r'<tr data-name="([^"]+)">(.*?)</tr>', page.data.decode(), re.S))
+    assert "speaking_rate_syllables_per_second" in rows
+    assert not [name for name in rows if name.startswith(("face_", "voice_"))]
+
+
 def test_the_compare_page_lists_the_questions_candidates_share(app, auth):
     recruiter, _ = signed_in(app, auth, "rita@hire.example", role="recruiter")
     _, ada = signed_in(app, auth, "ada@example.com", name="Ada")

@@ -14,6 +14,7 @@ from emotion.speech_types import SPEECH_CLASSES
 from interview.answers.measures import DELIVERY, Measure, measure
 from interview.extensions import db
 from interview.models import Attempt, Question, Role, ScoreTotal, User
+from interview.privacy.readings import visible_score_names
 
 MIN_CANDIDATES = 20
 BANDS = ("lowest quarter", "second quarter", "third quarter", "highest quarter")
@@ -111,7 +112,9 @@ class Comparison:
 
 def build_comparison(question: Question, modality: str, entries: list[tuple[User, Attempt]]) -> Comparison:
     means = cohort_means(question.id, modality)
-    scores = [{score.name: score for score in attempt.scores} for _, attempt in entries]
+    # A candidate who switched emotion readings off shows none, here as everywhere.
+    scores = [{score.name: score for score in attempt.scores
+               if score.name in visible_score_names(user, [score.name])} for user, attempt in entries]
     comparison = Comparison(question, modality, entries)
     for title, names in SECTIONS:
         rows = [_row(name, scores, means.get(name, [])) for name in names
