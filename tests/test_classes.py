@@ -441,9 +441,9 @@ def test_a_recruiters_session_has_no_class_and_tells_no_one(person, app):
     set_id = make_set(rita)
     form = rita.get(f"/sets/{set_id}/sessions/new").data.decode()
     assert "No class: candidates I invite" in form
-    session_id = make_session(rita, set_id, retakes=True)
+    session_id = make_session(rita, set_id, retakes=True, closes=moment(days=1) + ":30")  # with seconds
     mock = query(app, lambda: db.session.get(MockSession, session_id))
-    assert (mock.classroom_id, mock.retakes_allowed) == (None, True)
+    assert (mock.classroom_id, mock.retakes_allowed, mock.closes_at.second) == (None, True, 30)
     assert query(app, lambda: db.session.scalar(select(func.count()).select_from(Notice))) == 0
     owner = rita.get(f"/sessions/{session_id}")  # to the sharing feature's invitations page
     assert owner.status_code == 302 and owner.headers["Location"] == f"/recruiter/sessions/{session_id}"
@@ -528,6 +528,8 @@ def test_the_owner_edits_a_session_but_answered_questions_keep_their_mode(classr
     items = classroom["items"]
     page = ivy.get(f"/sessions/{session_id}/edit")
     assert page.status_code == 200 and b"Mock one" in page.data
+    opens = query(app, lambda: db.session.get(MockSession, session_id).opens_at.strftime(FORMAT))
+    assert f'name="opens_at" required type="datetime-local" value="{opens}"' in page.data.decode()
     answer_in_writing(sam, items[0])
     questions = [item.question_id for item in items]
     url = f"/sessions/{session_id}/edit"

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from interview.models import Modality
 
 MIN_LIMIT_SECONDS, MAX_LIMIT_SECONDS = 10, 600
-DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"]  # browsers send seconds when a step asks for them
 MODE_LABELS = {Modality.VIDEO: "Video", Modality.AUDIO: "Audio", Modality.TEXT: "Written"}
 LIMIT_MESSAGE = f"A time limit is {MIN_LIMIT_SECONDS} to {MAX_LIMIT_SECONDS} seconds."
 
@@ -80,9 +80,9 @@ class SessionItemForm(Form):
 
 class SessionForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(), Length(max=120)])
-    opens_at = DateTimeLocalField("Opens (UTC)", format=DATETIME_FORMAT,
+    opens_at = DateTimeLocalField("Opens (UTC)", format=DATETIME_FORMATS,
                                   validators=[InputRequired("Give the date and time it opens.")])
-    closes_at = DateTimeLocalField("Closes (UTC)", format=DATETIME_FORMAT,
+    closes_at = DateTimeLocalField("Closes (UTC)", format=DATETIME_FORMATS,
                                    validators=[InputRequired("Give the date and time it closes.")])
     retakes_allowed = BooleanField("Allow retakes (a question may be answered again while the session is open)")
     items = FieldList(FormField(SessionItemForm), min_entries=0, max_entries=100)

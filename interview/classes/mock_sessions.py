@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from flask import url_for
 from sqlalchemy import select
 
+from interview.classes.assignments import aware
 from interview.classes.blueprint import served_url
 from interview.classes.forms import MAX_LIMIT_SECONDS, MIN_LIMIT_SECONDS, SessionForm, mode_choices
 from interview.classes.question_sets import SET_ROLES
@@ -72,9 +73,13 @@ def item_rows(questions: list[Question]) -> list[dict]:
              "time_limit": default_limit(q)} for n, q in enumerate(questions, start=1)]
 
 
-def session_rows(mock: MockSession) -> list[dict]:
-    return [{"question_id": str(item.question_id), "include": True, "position": item.position,
+def session_settings(mock: MockSession) -> dict:
+    """The session as its form shows it: dates in UTC, one row per question."""
+    rows = [{"question_id": str(item.question_id), "include": True, "position": item.position,
              "mode": item.mode, "time_limit": item.time_limit_seconds} for item in mock.items]
+    return {"title": mock.title, "retakes_allowed": mock.retakes_allowed, "items": rows,
+            **{name: aware(getattr(mock, name)).astimezone(timezone.utc).replace(tzinfo=None)
+               for name in ("opens_at", "closes_at")}}
 
 
 def rows_match(form: SessionForm, questions: list[Question]) -> bool:

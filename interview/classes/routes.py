@@ -12,8 +12,8 @@ from interview.classes import services
 from interview.classes.assignments import (answers_in, assigned_sessions, is_assigned, is_open,
                                            progress_in, state_of)
 from interview.classes.blueprint import bp
-from interview.classes.mock_sessions import invitations_url
 from interview.classes.forms import ConfirmForm, JoinForm
+from interview.classes.mock_sessions import invitations_url
 from interview.extensions import db
 from interview.models import MockSession, Modality, SessionItem
 

@@ -49,11 +49,11 @@ def edit_session(session_id: int):
     """The owner's view of a session: its settings and questions, to change."""
     mock = sessions.owned_session_or_404(session_id, current_user)
     if request.method == "GET":
-        form = SessionForm(formdata=None, obj=mock, data={"items": sessions.session_rows(mock)})
+        form = SessionForm(formdata=None, data=sessions.session_settings(mock))
         return _session_page(mock, form)
     form = SessionForm()
     if not sessions.rows_match(form, [item.question for item in mock.items]):
-        _start_again(form, sessions.session_rows(mock))
+        _start_again(form, sessions.session_settings(mock)["items"])
         return _session_page(mock, form, status=409)
     if not form.validate():
         return _session_page(mock, form, status=400)
@@ -72,7 +72,7 @@ def delete_session(session_id: int):
     mock = sessions.owned_session_or_404(session_id, current_user)
     form = DeleteForm()
     if not form.validate():
-        edit = SessionForm(formdata=None, obj=mock, data={"items": sessions.session_rows(mock)})
+        edit = SessionForm(formdata=None, data=sessions.session_settings(mock))
         return _session_page(mock, edit, form, 400)
     classroom_id = mock.classroom_id
     sessions.delete_session(mock)
