@@ -249,6 +249,17 @@ def test_leaving_ends_the_instructors_access_at_once_and_rejoining_restores_it(c
     assert query(app, lambda: db.session.scalar(select(func.count()).select_from(ClassMembership))) == 1
 
 
+def test_a_double_click_on_join_joins_once(classroom, monkeypatch):
+    app, real = classroom["ivy"].app, services.membership
+    not_yet = [None]  # the first look misses the row the other click has just written
+    monkeypatch.setattr(services, "membership", lambda *key: not_yet.pop() if not_yet else real(*key))
+
+    def join_again():
+        member = services.join(db.session.get(Classroom, classroom["class_id"]), db.session.get(User, classroom["sam"].id))
+        return member.user_id, db.session.scalar(select(func.count()).select_from(ClassMembership))
+    assert query(app, join_again) == (classroom["sam"].id, 1)
+
+
 def test_the_instructor_removes_a_student_who_is_told(classroom):
     sam, ivy, app = classroom["sam"], classroom["ivy"], classroom["ivy"].app
     assert ivy.post(f"/classes/{classroom['class_id']}/students/{sam.id}/remove").status_code == 302
@@ -314,8 +325,10 @@ def test_a_set_takes_bank_questions_and_its_own_in_order(person, app):
     own = rita.post(f"/sets/{set_id}/own", {"text": "  Why   our bank,  of all banks? ", "category": "Motivation",
                                              "time_limit": "200"})
     assert own.status_code == 302
-    question = query(app, lambda: db.session.scalar(select(Question).where(Question.text == "Why our bank, of all banks?")))
-    assert (question.in_bank, question.author_id, question.category, question.time_limit_seconds) == (False, rita.id, "motivation", 200)
+    text = "Why our bank, of all banks?"
+    question = query(app, lambda: db.session.scalar(select(Question).where(Question.text == text)))
+    assert (question.in_bank, question.author_id, question.category, question.time_limit_seconds) == (
+        False, rita.id, "motivation", 200)
     assert set_question_ids(app, set_id) == [3, 1, question.id]
     assert "Why our bank" not in person("cand@example.com").get("/questions").data.decode()  # not in the public bank
 

@@ -10,6 +10,7 @@ import io
 import re
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from interview.answers.measures import measure
 from interview.classes.figures import MEASURE_ORDER
@@ -36,7 +37,9 @@ def export_filename(classroom: Classroom) -> str:
 def class_answers(classroom: Classroom) -> list[Attempt]:
     """Every session answer of the class's current students, session by session."""
     return list(db.session.scalars(
-        select(Attempt).join(SessionItem, SessionItem.id == Attempt.session_item_id)
+        select(Attempt).options(selectinload(Attempt.scores), joinedload(Attempt.user), joinedload(Attempt.question),
+                                joinedload(Attempt.session_item).joinedload(SessionItem.session))
+        .join(SessionItem, SessionItem.id == Attempt.session_item_id)
         .join(MockSession, MockSession.id == SessionItem.session_id)
         .join(ClassMembership, (ClassMembership.classroom_id == MockSession.classroom_id)
               & (ClassMembership.user_id == Attempt.user_id))

@@ -7,6 +7,7 @@ import secrets
 
 from flask import abort, url_for
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from interview.extensions import db
 from interview.models import ClassMembership, Classroom, Role, User, utcnow
@@ -112,7 +113,11 @@ def join(classroom: Classroom, user: User) -> ClassMembership:
         db.session.add(member)
     elif member.left_at is not None:
         member.left_at, member.joined_at = None, utcnow()
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # a double click: the other request has just joined
+        db.session.rollback()
+        member = membership(classroom.id, user.id)
     return member
 
 
