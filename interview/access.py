@@ -41,7 +41,7 @@ def shared_with(user: User, attempt: Attempt) -> bool:
 def viewer_of(user: User, attempt: Attempt) -> Viewer | None:
     if attempt.user_id == user.id:
         return Viewer.OWNER
-    if user.role == Role.INSTRUCTOR and instructs(user, attempt):
+    if user.role in (Role.INSTRUCTOR, Role.ADMIN) and instructs(user, attempt):
         return Viewer.INSTRUCTOR
     if shared_with(user, attempt):
         return Viewer.RECRUITER

@@ -11,6 +11,7 @@ from sqlalchemy import delete, func, insert, select, update
 
 from interview.extensions import db
 from interview.models import ALL_QUESTIONS, Attempt, AttemptStatus, Role, Score, ScoreTotal, User
+from interview.privacy.readings import shown_in_queries
 
 
 @dataclass(frozen=True)
@@ -26,7 +27,8 @@ def cohort_averages(
 
     Only people whose role is candidate count: a recruiter's, instructor's or admin's test
     answers never move the figures candidates compare themselves with. The role is read at
-    query time, so a user whose role changes moves in or out of the averages with it.
+    query time, so a user whose role changes moves in or out of the averages with it. The
+    emotion readings of someone who switched them off count nowhere, averages included.
     """
     rows = db.session.execute(cohort_query(modality, exclude_user_id, question_id))
     return {name: CohortAverage(mean=mean, candidates=count) for name, mean, count in rows}
@@ -40,6 +42,7 @@ def cohort_query(modality: str, exclude_user_id: int, question_id: int | None = 
         .join(User, User.id == ScoreTotal.user_id)
         .where(
             User.role == Role.CANDIDATE,
+            shown_in_queries(User.emotion_readings_enabled, ScoreTotal.name),
             ScoreTotal.modality == modality,
             ScoreTotal.question_id == (question_id or ALL_QUESTIONS),
             ScoreTotal.user_id != exclude_user_id,

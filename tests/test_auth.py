@@ -102,3 +102,22 @@ def test_only_admins_manage_roles(client, auth, app):
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(User, target).role == "recruiter"
+
+
+def test_signing_up_from_an_invitation_carries_on_to_it(client):
+    """A join link opened before having an account: sign in page -> create account -> the link."""
+    login_page = client.get("/auth/login?next=/join/ABCD2345").data.decode()
+    assert 'href="/auth/signup?next=/join/ABCD2345"' in login_page
+    page = client.get("/auth/signup?next=/join/ABCD2345")
+    response = client.post("/auth/signup?next=/join/ABCD2345", data={
+        "display_name": "Sam", "email": "sam@example.com", "password": "a good password",
+        "confirm": "a good password", "csrf_token": csrf_token_from(page)})
+    assert response.status_code == 302 and response.headers["Location"] == "/join/ABCD2345"
+
+
+def test_signing_up_never_follows_a_next_off_the_site(client):
+    page = client.get("/auth/signup")
+    response = client.post("/auth/signup?next=https://evil.example.com/", data={
+        "display_name": "Sam", "email": "sam@example.com", "password": "a good password",
+        "confirm": "a good password", "csrf_token": csrf_token_from(page)})
+    assert response.status_code == 302 and response.headers["Location"] == "/questions"

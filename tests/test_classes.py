@@ -741,6 +741,22 @@ def test_the_export_has_one_row_per_answer_with_scores_and_rubric_marks(person, 
     assert ivy.get(f"/classes/{class_id}/export.csv").data.decode("utf-8-sig").count("\n") == 1
 
 
+def test_a_student_who_switched_emotion_readings_off_shows_none_to_the_class(classroom):
+    ivy, sam, app = classroom["ivy"], classroom["sam"], classroom["ivy"].app
+    item = classroom["items"][0]
+    add_attempt(app, sam.id, item, "complete", modality="text", scores={"face_happy": 61.0, "pause_count": 3.0})
+
+    def switch_off():
+        db.session.get(User, sam.id).emotion_readings_enabled = False
+        db.session.commit()
+    query(app, switch_off)
+    rows = list(csv.DictReader(io.StringIO(ivy.get(f"/classes/{classroom['class_id']}/export.csv").data.decode("utf-8-sig"))))
+    assert rows[0]["Pauses"] == "3.0" and rows[0].get("Happy face (%)", "") == ""
+    figures = query(app, lambda: class_figures(db.session.get(Classroom, classroom["class_id"])))
+    names = {row.measure.name for group in figures for row in group.rows}
+    assert "pause_count" in names and "face_happy" not in names
+
+
 def test_guarded_cells():
     assert [guarded(v) for v in ("=1+2", "+1", "-1", "@A1", "\tx", "\rx", "plain", 3, -2.5, "")] == [
         "'=1+2", "'+1", "'-1", "'@A1", "'\tx", "'\rx", "plain", 3, -2.5, ""]
@@ -800,3 +816,17 @@ def test_unknown_ids_are_404(person):
                 "/sessions/999", "/sessions/999/edit", "/my-classes/999/leave"):
         assert ivy.get(url).status_code == 404, url
     assert ivy.get("/classes/abc").status_code == 404
+
+
+def test_an_admin_who_runs_a_class_opens_its_students_session_answers(person, app, fake_model):
+    ada = person("admin@example.com", "admin", "Ada")
+    sam = person("sam@example.com", "candidate", "Sam")
+    class_id, code = make_class(ada)
+    join(sam, code)
+    session_id = make_session(ada, make_set(ada), class_id)
+    item = items_of(app, session_id)[0]
+    answer_in_writing(sam, item)
+    attempt_id = query(app, lambda: db.session.scalar(db.select(Attempt.id).where(Attempt.session_item_id == item.id)))
+    assert ada.get(f"/attempts/{attempt_id}/report").status_code == 200
+    other_admin = person("admin2@example.com", "admin")
+    assert other_admin.get(f"/attempts/{attempt_id}/report").status_code == 404

@@ -83,3 +83,16 @@ def test_cohort_query_reads_the_totals_primary_key(app):
         plan = db.session.execute(db.text(f"EXPLAIN QUERY PLAN {query}")).all()
         score_total_steps = [row[-1] for row in plan if "score_total" in row[-1]]
         assert score_total_steps and all("PRIMARY KEY" in step for step in score_total_steps), plan
+
+
+def test_emotion_readings_of_someone_who_switched_them_off_count_in_no_average(app):
+    with app.app_context():
+        me, shown, hidden = _user("me@x.org"), _user("shown@x.org"), _user("hidden@x.org")
+        hidden.emotion_readings_enabled = False
+        for user, value in ((shown, 20), (hidden, 80)):
+            _score(user, value, name="voice_happy")
+            _score(user, value, name="pause_count")
+        db.session.commit()
+        averages = cohort_averages("text", exclude_user_id=me.id)
+        assert (averages["voice_happy"].mean, averages["voice_happy"].candidates) == (20, 1)
+        assert (averages["pause_count"].mean, averages["pause_count"].candidates) == (50, 2)

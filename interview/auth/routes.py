@@ -28,13 +28,13 @@ def unauthorized():
     return redirect(url_for("auth.login", next=request.full_path if request.query_string else request.path))
 
 
-def _safe_next_url() -> str:
+def _safe_next_url(default: str | None = None) -> str:
     """Only follow a ``next`` that stays on this site (no open redirect)."""
     target = request.args.get("next", "")
     parts = urlsplit(target)
     if target.startswith("/") and not target.startswith("//") and not parts.netloc:
         return target
-    return url_for("main.index")
+    return default or url_for("main.index")
 
 
 @bp.route("/signup", methods=["GET", "POST"])
@@ -46,7 +46,9 @@ def signup():
         user = services.create_user(form.email.data, form.display_name.data, form.password.data)
         sign_in(user)
         flash("Welcome to Poise. Pick a question to practise.", "success")
-        return redirect(url_for("main.questions"))
+        # An invitation (a class's join link, a recruiter's invite) opened before signing up
+        # carries on where it was going.
+        return redirect(_safe_next_url(default=url_for("main.questions")))
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
 
 

@@ -17,6 +17,7 @@ from interview.classes.figures import MEASURE_ORDER
 from interview.extensions import db
 from interview.models import (Attempt, ClassMembership, Classroom, MockSession, RubricMark, Score,
                               SessionItem, User)
+from interview.privacy.readings import visible_score_names
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 FIXED_COLUMNS = ("student", "email", "session", "question", "question number", "mode", "status",
@@ -67,7 +68,8 @@ def rubric_marks(attempt_ids: list[int]) -> dict[tuple[int, int], int]:
 
 def answer_row(attempt: Attempt, names: list[str], criteria: list, marks: dict) -> list:
     item = attempt.session_item
-    scores = {score.name: score.value for score in attempt.scores}
+    shown_names = set(visible_score_names(attempt.user, [score.name for score in attempt.scores]))
+    scores = {score.name: score.value for score in attempt.scores if score.name in shown_names}
     shown = [round(measure(name).shown(scores[name]), 2) if name in scores else "" for name in names]
     return [attempt.user.display_name, attempt.user.email, item.session.title, attempt.question.text,
             item.position, attempt.modality, attempt.status, attempt.created_at.strftime("%Y-%m-%d %H:%M"),

@@ -13,7 +13,8 @@ from interview.answers.measures import MEASURES, Measure, measure
 from interview.extensions import db
 from interview.main.services import MODALITY_TITLES
 from interview.models import (Attempt, AttemptStatus, ClassMembership, Classroom, MockSession, Question,
-                              Score, SessionItem)
+                              Score, SessionItem, User)
+from interview.privacy.readings import shown_in_queries
 from interview.scoring import CohortAverage, cohort_averages
 
 EVERYONE = 0  # no user has this id: the cohort averages leave nobody out
@@ -57,7 +58,7 @@ def class_figures(classroom: Classroom, question_id: int | None = None) -> list[
 def class_means(classroom: Classroom, question_id: int | None) -> dict[tuple[str, str], tuple[float, int]]:
     """(modality, score name) -> (mean over students of each student's mean, students)."""
     conditions = [MockSession.classroom_id == classroom.id, ClassMembership.left_at.is_(None),
-                  Attempt.status == AttemptStatus.COMPLETE]
+                  Attempt.status == AttemptStatus.COMPLETE, shown_in_queries(User.emotion_readings_enabled, Score.name)]
     if question_id:
         conditions.append(Attempt.question_id == question_id)
     per_student = (
@@ -67,6 +68,7 @@ def class_means(classroom: Classroom, question_id: int | None) -> dict[tuple[str
         .join(MockSession, MockSession.id == SessionItem.session_id)
         .join(ClassMembership, (ClassMembership.classroom_id == MockSession.classroom_id)
               & (ClassMembership.user_id == Attempt.user_id))
+        .join(User, User.id == Attempt.user_id)
         .where(*conditions).group_by(Score.modality, Score.name, Score.user_id).subquery())
     rows = db.session.execute(
         select(per_student.c.modality, per_student.c.name, func.avg(per_student.c.mean), func.count())

@@ -22,6 +22,14 @@ def is_emotion_reading(score_name: str) -> bool:
     return score_name.startswith(EMOTION_SCORE_PREFIXES)
 
 
+def shown_in_queries(owner_switch, score_name):
+    """SQL condition: a score row may be used, given its owner's switch column and its name
+    column (emotion readings of people who switched them off are left out)."""
+    from sqlalchemy import and_, or_
+
+    return or_(owner_switch.is_(True), and_(*(~score_name.startswith(prefix) for prefix in EMOTION_SCORE_PREFIXES)))
+
+
 def readings_shown(owner: User) -> bool:
     """Whether the emotion readings of ``owner``'s answers may be shown, to anyone."""
     return bool(owner.emotion_readings_enabled)
