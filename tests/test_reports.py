@@ -125,13 +125,15 @@ def test_delivery_is_in_plain_words_with_typical_ranges_and_sources(client, auth
     text = visible_text(delivery)
     assert "240 syllables/min" in text  # 4 syllables a second
     assert "typical: about 300 syllables/min" in text and "typical: 210-300 syllables/min" in text
+    assert "typical: 3-6 semitones in conversation" in text
     assert "12.0 semitones" not in text and "6.0 semitones" in text
     assert "200 Hz" in text  # median pitch 12 semitones above 100 Hz
     for plain in ("Speaking rate", "Speed while talking", "Pitch variation", "Longest pause", "Time spent speaking"):
         assert plain in text, plain
     for url in ("https://virtualspeech.com/blog/average-speaking-rate-words-per-minute",
                 "https://www.quantified.ai/blog/the-power-of-pause/",
-                "https://www.frontiersin.org/articles/10.3389/fcomm.2022.869084/full"):
+                "https://www.frontiersin.org/articles/10.3389/fcomm.2022.869084/full",
+                "https://www.gutenberg.org/ebooks/16317"):
         assert f'href="{url}"' in delivery
     visible = visible_text(html)
     assert "re 100 Hz" not in visible

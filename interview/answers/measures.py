@@ -52,6 +52,9 @@ JACEWICZ = Source("Parler Moins Vite, citing Jacewicz et al. (2009)",
                   "https://parlermoinsvite.fr/blog/speaking-rate-norms-syllables-per-second")
 QUANTIFIED = Source("Quantified Communications", "The Power of Pause",
                     "https://www.quantified.ai/blog/the-power-of-pause/")
+ESENWEIN_CARNAGEY = Source("J. Berg Esenwein and Dale Carnagey (1915), quoting William Scheppegrell, "
+                           "Popular Science Monthly", "The Art of Public Speaking, chapter on pitch",
+                           "https://www.gutenberg.org/ebooks/16317")
 RODERO = Source("Emma Rodero, Frontiers in Communication (2022)",
                 "Effectiveness, Attractiveness, and Emotional Response to Voice Pitch and Hand Gestures "
                 "in Public Speaking", "https://www.frontiersin.org/articles/10.3389/fcomm.2022.869084/full")
@@ -110,10 +113,12 @@ DELIVERY = (
             meaning="How far your voice rose and fell: the spread between your lower and higher notes "
                     "(5th to 95th percentile), in semitones; 12 semitones make an octave. A small "
                     "spread sounds flat, or monotone.",
-            guidance="In a study of public speeches, listeners rated a medium amount of pitch variation "
-                     "as more effective and attractive than little or a lot (Rodero, 2022). Poise knows "
-                     "of no published range in semitones, so it shows none.",
-            sources=(RODERO,)),
+            typical="3-6 semitones in conversation, up to an octave (12)",
+            guidance="Ordinary conversation moves over three to six semitones, and some speakers over a "
+                     "whole octave (Scheppegrell, quoted by Esenwein and Carnagey). In a study of public "
+                     "speeches, listeners rated a medium amount of pitch variation as more effective and "
+                     "attractive than little or a lot (Rodero, 2022).",
+            sources=(ESENWEIN_CARNAGEY, RODERO)),
     Measure("pitch_median_semitones_re_100hz", "Typical pitch", "Hz", "Hertz", _hertz, 0,
             meaning="How high or low your voice sits (the middle of its pitch, in hertz). It is part of "
                     "your voice: there is no good or bad value."),
