@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.routing import IntegerConverter
 
 from config import settings_from_environment
+from interview import security
 from interview.extensions import csrf, db, login_manager, migrate
 from interview.models.core import MAX_ID
 
@@ -24,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(test_config)
 
     register_extensions(app)
+    security.init_app(app)  # security headers; ProxyFix when POISE_BEHIND_PROXY=1
     app.url_map.converters["int"] = BoundedIntConverter  # before any route is added
     register_blueprints(app)
     register_commands(app)

@@ -36,6 +36,8 @@ def settings_from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_SECURE": os.environ.get("POISE_SECURE_COOKIES", "0") == "1",
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # 1 when a reverse proxy (deploy/nginx.conf) is in front: trust its X-Forwarded-* headers.
+        "BEHIND_PROXY": os.environ.get("POISE_BEHIND_PROXY", "0") == "1",
         # Uploads larger than this are refused with 413 before they reach a view.
         "MAX_CONTENT_LENGTH": int(os.environ.get("POISE_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
         "PDF_MAX_MB": int(os.environ.get("POISE_PDF_MAX_MB", "10")),
