@@ -1,12 +1,12 @@
 """Text out of uploaded PDFs, safely.
 
-pdfminer runs in a child process with a wall-clock timeout and CPU and memory limits, so a
-huge, circular or hostile PDF costs at most a few seconds and can never take the web worker
-down with it. The child prints JSON on stdout: ``{"text": ...}`` or ``{"error": kind}``.
+pdfminer runs in a child process (:mod:`interview.pdf_child`) with a wall-clock timeout and
+CPU and memory limits, so a huge, circular or hostile PDF costs at most a few seconds and can
+never take the web worker down with it. The child sets its limits itself, so it is started
+without forking this process (a fork of a threaded process running numpy can spin forever).
 """
 import json
 import logging
-import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -44,24 +44,21 @@ def extract_pdf_text(data: bytes, max_pages: int = 20, timeout_seconds: float = 
     return text
 
 
-def _limit_child_resources(cpu_seconds: int):
-    def apply() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (CHILD_MEMORY_BYTES, CHILD_MEMORY_BYTES))
-        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
-
-    return apply
+def child_command(max_pages: int, timeout_seconds: float) -> list[str]:
+    """The child sets its limits itself: no ``preexec_fn``, so no fork of this (threaded) process."""
+    cpu_seconds = int(timeout_seconds) + 1
+    return [sys.executable, "-m", "interview.pdf_child", str(max_pages), str(cpu_seconds), str(CHILD_MEMORY_BYTES)]
 
 
 def _run_child(data: bytes, max_pages: int, timeout_seconds: float) -> dict:
-    command = [sys.executable, "-m", "interview.documents", str(max_pages)]
+    command = child_command(max_pages, timeout_seconds)
     try:
         finished = subprocess.run(
             command,
             input=data,
             capture_output=True,
-            cwd=PROJECT_ROOT,  # so `-m interview.documents` imports wherever the app was started
-            timeout=timeout_seconds,
-            preexec_fn=_limit_child_resources(int(timeout_seconds) + 1),
+            cwd=PROJECT_ROOT,  # so `-m interview.pdf_child` imports wherever the app was started
+            timeout=timeout_seconds,  # kills the child when it runs late
             check=False,
         )
     except subprocess.TimeoutExpired:
@@ -74,31 +71,3 @@ def _run_child(data: bytes, max_pages: int, timeout_seconds: float) -> dict:
     except (UnicodeDecodeError, json.JSONDecodeError):
         log.warning("PDF child exited %s: %s", finished.returncode, finished.stderr[-500:])
         return {"error": "corrupt"}
-
-
-def _parse_in_this_process(data: bytes, max_pages: int) -> dict:
-    """The child's work: only ever called in the sandboxed subprocess."""
-    import io
-
-    from pdfminer.high_level import extract_text
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.psexceptions import PSException
-
-    stream = io.BytesIO(data)
-    try:
-        pages = sum(1 for _ in PDFPage.get_pages(stream, maxpages=max_pages + 1))
-        if pages > max_pages:
-            return {"error": "too_many_pages"}
-        return {"text": extract_text(stream, maxpages=max_pages)}
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        return {"error": "encrypted"}
-    except (PSException, RecursionError, ValueError, KeyError, TypeError, AssertionError,
-            IndexError, AttributeError, ZeroDivisionError, MemoryError):
-        # pdfminer signals damaged structure with a spread of built-in exceptions.
-        return {"error": "corrupt"}
-
-
-if __name__ == "__main__":
-    result = _parse_in_this_process(sys.stdin.buffer.read(), int(sys.argv[1]))
-    sys.stdout.write(json.dumps(result))

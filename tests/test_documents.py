@@ -57,3 +57,31 @@ def test_slow_pdf_is_abandoned_at_the_time_limit(monkeypatch):
     # A timeout of zero makes any parse late: the worker must give up, not hang.
     with pytest.raises(UnreadableDocument, match="longer than"):
         extract_pdf_text(text_pdf([ESSAY_LIKE_ANSWER]), timeout_seconds=0.001)
+
+
+def test_the_child_sets_its_own_limits_and_is_started_without_preexec_fn(monkeypatch):
+    # preexec_fn forces a real fork of a threaded worker (a numpy thread mid-computation can
+    # then spin forever in the child's copy): the child must limit itself instead.
+    import json
+    import subprocess
+
+    from interview import documents
+
+    calls = []
+    real_run = subprocess.run
+    monkeypatch.setattr(subprocess, "run", lambda *args, **kwargs: calls.append(kwargs) or real_run(*args, **kwargs))
+    extract_pdf_text(text_pdf([ESSAY_LIKE_ANSWER]), timeout_seconds=7)
+    assert calls and all("preexec_fn" not in kwargs for kwargs in calls)
+    reported = real_run(documents.child_command(20, 7) + ["--report-limits"], capture_output=True,
+                        cwd=documents.PROJECT_ROOT, check=True)
+    assert json.loads(reported.stdout) == {"RLIMIT_AS": documents.CHILD_MEMORY_BYTES, "RLIMIT_CPU": 8}
+
+
+def test_a_pdf_that_parses_for_too_long_is_stopped_at_the_deadline():
+    import time
+
+    slow = text_pdf([ESSAY_LIKE_ANSWER * 40], pages=10)  # a few hundred pages of text: seconds to parse
+    started = time.monotonic()
+    with pytest.raises(UnreadableDocument, match="longer than 0.5 seconds"):
+        extract_pdf_text(slow, max_pages=5000, timeout_seconds=0.5)
+    assert time.monotonic() - started < 5
