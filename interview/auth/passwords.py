@@ -17,6 +17,7 @@ from flask import Flask, current_app
 from sqlalchemy import func, select, update
 
 from interview.auth.services import find_user_by_email
+from interview.auth.sessions import end_sessions_of
 from interview.extensions import db
 from interview.models import PasswordReset, User, utcnow
 from interview.notify import absolute, notify, send_email
@@ -106,6 +107,7 @@ def reset_password(reset: PasswordReset, new_password: str) -> User:
     """Set the new password, spend this link and cancel the user's other outstanding ones."""
     user = db.session.get(User, reset.user_id)
     user.set_password(new_password)
+    end_sessions_of(user)  # every browser signed in with the old password
     db.session.execute(update(PasswordReset).where(PasswordReset.user_id == user.id, PasswordReset.used_at.is_(None))
                        .values(used_at=utcnow()))
     notify(user, "Your password was reset with a one-time link.")

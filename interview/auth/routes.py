@@ -1,12 +1,12 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 
 from interview.auth import passwords, services
 from interview.auth.forms import (ChangePasswordForm, DeleteAccountForm, ForgotPasswordForm, LoginForm,
                                   ResetPasswordForm, SignupForm)
-from interview.auth.sessions import end_stale_session, restamp, sign_in
+from interview.auth.sessions import end_stale_session, restamp, sign_in, sign_out
 from interview.extensions import db, login_manager
 from interview.models import User
 
@@ -70,7 +70,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    logout_user()
+    sign_out()
     flash("You are signed out.", "info")
     return redirect(url_for("main.index"))
 
@@ -91,7 +91,7 @@ def account():
             flash("That password is not right; nothing was deleted.", "error")
             return _account_page(delete_form=form, status=400)
         user = db.session.get(User, current_user.id)
-        logout_user()
+        sign_out()
         services.delete_user(user)
         flash("Your account and all your answers are deleted.", "info")
         return redirect(url_for("main.index"))
@@ -136,7 +136,7 @@ def reset_password(token: str):
     if form.validate_on_submit():
         user = passwords.reset_password(reset, form.new_password.data)
         if current_user.is_authenticated:
-            logout_user()
+            sign_out()
         flash(f"The password of {user.email} is set. Sign in with it.", "success")
         return redirect(url_for("auth.login"))
     return _no_referrer(render_template("auth/reset.html", form=form, problem=None), 400 if form.errors else 200)
