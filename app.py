@@ -77,8 +77,10 @@ def register_jobs(app: Flask) -> None:
     (never by CLI commands, and never before gunicorn forks)."""
     from interview.jobs import JobWorker
     from interview.recordings.analysis import HANDLERS
+    from interview.runner import configure
     from interview.storage import RecordingStore
 
+    configure(app.config)
     app.extensions["recording_store"] = RecordingStore(Path(app.config["RECORDINGS_DIR"]))
     worker = JobWorker(app, HANDLERS)
     app.extensions["job_worker"] = worker

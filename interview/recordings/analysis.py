@@ -1,14 +1,19 @@
-"""The background work for recorded answers: one call to the modality's analyzer, then the
-result stored (:mod:`interview.results`) and its scores kept for comparisons.
+"""The background work for recorded answers: the model work (:func:`interview.runner.analyze_recording`,
+run by this app's runner: a spawn-started child with a deadline, by default), then the result
+stored here, in the job's own process (:mod:`interview.results`), and its scores kept for
+comparisons. The in-process worker and the queue workers both run these handlers.
 
 The owner's own switch (``User.emotion_readings_enabled``) is read when the job runs: with it
 off, no emotion is read from the face or the voice, only the delivery of the sound."""
 import logging
 
+from flask import current_app
+
 from emotion.base import FaceAnalysis, VoiceAnalysis
 from interview.extensions import db
 from interview.models import Attempt, Modality, Score
 from interview.results import stored
+from interview.runner import runner_for
 from interview.scoring import record_scores
 from interview.storage import recording_store
 
@@ -23,21 +28,29 @@ DELIVERY_SCORES = (
 
 
 def analyze_video_attempt(attempt: Attempt, progress) -> None:
-    from emotion import get_video_analyzer
-
-    result = get_video_analyzer().analyze(recording_store().path(attempt.recording_path), progress,
-                                          read_emotions=attempt.user.emotion_readings_enabled)
+    result = analyze_attempt_recording(attempt, progress)
     scores = (face_scores(result.face) if result.face else []) + (voice_scores(result.voice) if result.voice else [])
     save(attempt, stored(result), scores)
 
 
 def analyze_audio_attempt(attempt: Attempt, progress) -> None:
-    from emotion import get_voice_analyzer
-
     progress(5)
-    result = get_voice_analyzer().analyze(recording_store().path(attempt.recording_path),
-                                          read_emotions=attempt.user.emotion_readings_enabled)
+    result = analyze_attempt_recording(attempt, progress)
     save(attempt, stored(result), voice_scores(result))
+
+
+def analyze_attempt_recording(attempt: Attempt, progress):
+    """The owner's switch is read now, when the job runs."""
+    return analysis_runner().run(recording_store().path(attempt.recording_path), str(attempt.modality),
+                                 attempt.user.emotion_readings_enabled, progress)
+
+
+def analysis_runner():
+    """This app's runner, built on first use (never before gunicorn forks)."""
+    extensions = current_app.extensions
+    if "analysis_runner" not in extensions:
+        extensions["analysis_runner"] = runner_for(current_app.config)
+    return extensions["analysis_runner"]
 
 
 def face_scores(face: FaceAnalysis) -> list[Score]:

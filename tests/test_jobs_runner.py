@@ -1,0 +1,106 @@
+"""Analyses in a spawn-started child with a real deadline (issue 15, finding 1): a stuck
+analysis is killed at its deadline, its attempt fails with the reason, its process is gone,
+and the next job runs in a fresh child."""
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from interview.extensions import db
+from interview.jobs import JobWorker, claim_next_attempt
+from interview.models import Attempt
+from interview.recordings.analysis import HANDLERS
+from interview.storage import recording_store
+from tests.conftest import FIXTURES, give_recording_consent
+from tests.jobs_hooks import process_is_running
+from tests.test_recordings import upload
+
+SPEECH_WAV = FIXTURES / "audio" / "03-01-05-02-02-01-16.wav"
+
+
+@pytest.fixture
+def child_app(app):
+    app.config.update(ANALYSIS_RUNNER="process", JOB_TIMEOUT_SECONDS=4,
+                      ANALYSIS_FUNCTION="tests.jobs_hooks:hang_or_deliver")
+    yield app
+    app.extensions["analysis_runner"].close()
+
+
+def run_real_jobs(app):
+    with app.app_context():
+        worker = JobWorker(app, HANDLERS)
+        while (attempt_id := claim_next_attempt()) is not None:
+            worker.run_one(attempt_id)
+
+
+def upload_audio(client) -> int:
+    response = upload(client, path=SPEECH_WAV, modality="audio", name="a.wav")
+    assert response.status_code == 201, response.json
+    return response.json["id"]
+
+
+def recording_of(app, attempt_id) -> str:
+    with app.app_context():
+        return str(recording_store().path(db.session.get(Attempt, attempt_id).recording_path))
+
+
+def attempt_state(app, attempt_id):
+    with app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        return attempt.status, attempt.error_message
+
+
+def wait_until_gone(pid: int, seconds: float = 10) -> bool:
+    deadline = time.monotonic() + seconds
+    while process_is_running(pid) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return not process_is_running(pid)
+
+
+def test_a_hanging_analysis_is_killed_at_its_deadline_and_the_next_job_runs(client, auth, child_app):
+    auth.signup_and_login()
+    give_recording_consent(client, "audio")
+    stuck, next_one = upload_audio(client), upload_audio(client)
+    Path(recording_of(child_app, stuck) + ".hang").touch()
+    started = time.monotonic()
+    run_real_jobs(child_app)
+    assert time.monotonic() - started < 60
+    status, reason = attempt_state(child_app, stuck)
+    assert status == "failed" and "longer than 4 seconds and was stopped" in reason
+    stuck_pid = int(Path(recording_of(child_app, stuck) + ".pid").read_text())
+    assert wait_until_gone(stuck_pid), "the stuck analysis's process still runs"
+    assert attempt_state(child_app, next_one) == ("complete", None)
+    next_pid = int(Path(recording_of(child_app, next_one) + ".pid").read_text())
+    assert next_pid != stuck_pid and process_is_running(next_pid)  # a fresh child, kept for the next job
+
+
+def test_the_child_is_reused_across_jobs(client, auth, child_app):
+    auth.signup_and_login()
+    give_recording_consent(client, "audio")
+    attempts = [upload_audio(client), upload_audio(client)]
+    run_real_jobs(child_app)
+    pids = {Path(recording_of(child_app, attempt_id) + ".pid").read_text() for attempt_id in attempts}
+    assert [attempt_state(child_app, attempt_id)[0] for attempt_id in attempts] == ["complete"] * 2
+    assert len(pids) == 1 and int(pids.pop()) != os.getpid()
+
+
+@pytest.mark.slow
+def test_the_real_models_in_the_child_store_what_they_store_inline(client, auth, app):
+    auth.signup_and_login()
+    give_recording_consent(client, "audio")
+    inline, in_child = upload_audio(client), upload_audio(client)
+    app.config["ANALYSIS_RUNNER"] = "inline"
+    with app.app_context():
+        JobWorker(app, HANDLERS).run_one(claim_next_attempt())
+    app.config["ANALYSIS_RUNNER"] = "process"
+    app.extensions.pop("analysis_runner")
+    try:
+        run_real_jobs(app)
+    finally:
+        app.extensions["analysis_runner"].close()
+    with app.app_context():
+        first, second = db.session.get(Attempt, inline), db.session.get(Attempt, in_child)
+        assert (first.status, second.status) == ("complete", "complete"), second.error_message
+        assert first.details == second.details
+        assert {s.name: s.value for s in first.scores} == {s.name: s.value for s in second.scores}
