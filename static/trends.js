@@ -1,4 +1,5 @@
-// The history page's question filter, for the trend charts and the table of answers alike;
+// The history page's question filter, for the trend charts and the table of answers alike
+// (the table is one page of answers; the charts cover them all);
 // the charts show each tracked score over the user's attempts, one chart per unit.
 (function () {
   const picker = document.getElementById("trend-question");
@@ -50,6 +51,9 @@
     filterRows(picker.value);
     drawCharts(picker.value);
   }
-  picker.addEventListener("change", apply);
+  // A page that holds every answer filters on the spot; otherwise the server filters across
+  // all the pages (the form's GET), starting again from the first.
+  const complete = document.getElementById("answers")?.hasAttribute("data-complete");
+  picker.addEventListener("change", () => (complete ? apply() : picker.form.submit()));
   apply();
 })();

@@ -1,4 +1,4 @@
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user, login_required
 
 from interview.classes.assignments import assigned_sessions, is_open, progress_in
@@ -24,7 +24,9 @@ def questions():
 @bp.route("/history")
 @login_required
 def history():
-    attempts = services.user_attempts(current_user.id)
-    trends = services.trends(attempts)
-    questions = {a.question_id: a.question.text for a in sorted(attempts, key=lambda a: a.question_id)}
-    return render_template("main/history.html", attempts=attempts, trends=trends, questions=questions)
+    question_id = request.args.get("question", type=int)
+    pagination = services.history_page(current_user.id, request.args.get("page", 1, type=int), question_id)
+    trends = services.trends(services.finished_attempts(current_user.id))
+    return render_template("main/history.html", pagination=pagination, attempts=pagination.items,
+                           trends=trends, questions=services.answered_questions(current_user.id),
+                           question_id=question_id)

@@ -1,9 +1,13 @@
 """Look-ups for the home, question and history pages."""
+from flask import abort
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from interview.answers.measures import PERCENT_AXIS, TRAIT_AXIS, measure
 from interview.extensions import db
 from interview.models import Attempt, Question
+from interview.models.core import MAX_ID
 from interview.privacy.readings import visible_score_names
 
 
@@ -14,12 +18,34 @@ def questions_by_category() -> dict[str, list[Question]]:
     return grouped
 
 
-def user_attempts(user_id: int) -> list[Attempt]:
-    query = (
-        select(Attempt)
-        .where(Attempt.user_id == user_id)
-        .order_by(Attempt.created_at.desc(), Attempt.id.desc())
-    )
+HISTORY_PAGE_SIZE = 50
+# Past this a page number is nonsense (and its offset would overflow the database's integer).
+MAX_PAGE = 1_000_000
+
+
+def history_page(user_id: int, page: int, question_id: int | None = None) -> Pagination:
+    """One page of a user's answers, newest first, to one question or to all; 404 for a page
+    past the last (the first page always exists, empty or not)."""
+    if not 1 <= page <= MAX_PAGE or (question_id is not None and not 0 < question_id <= MAX_ID):
+        abort(404)
+    query = select(Attempt).where(Attempt.user_id == user_id)
+    if question_id is not None:
+        query = query.where(Attempt.question_id == question_id)
+    query = query.options(selectinload(Attempt.question)).order_by(Attempt.created_at.desc(), Attempt.id.desc())
+    return db.paginate(query, page=page, per_page=HISTORY_PAGE_SIZE, max_per_page=HISTORY_PAGE_SIZE)
+
+
+def answered_questions(user_id: int) -> dict[int, str]:
+    """The questions a user has answered, for the history page's filter."""
+    query = (select(Question.id, Question.text).join(Attempt, Attempt.question_id == Question.id)
+             .where(Attempt.user_id == user_id).distinct().order_by(Question.id))
+    return dict(db.session.execute(query).all())
+
+
+def finished_attempts(user_id: int) -> list[Attempt]:
+    """Every finished answer with its scores, for the trend charts (compact: a few numbers each)."""
+    query = (select(Attempt).where(Attempt.user_id == user_id, Attempt.status == "complete")
+             .options(selectinload(Attempt.scores)).order_by(Attempt.created_at, Attempt.id))
     return list(db.session.scalars(query))
 
 
