@@ -77,11 +77,13 @@ def register_jobs(app: Flask) -> None:
     (never by CLI commands, and never before gunicorn forks)."""
     from interview.jobs import JobWorker
     from interview.recordings.analysis import HANDLERS
+    from interview.recordings.sweep import sweep_at_start
     from interview.runner import configure
     from interview.storage import RecordingStore
 
     configure(app.config)
     app.extensions["recording_store"] = RecordingStore(Path(app.config["RECORDINGS_DIR"]))
+    sweep_at_start(app)  # files left by a server stopped mid-upload
     worker = JobWorker(app, HANDLERS)
     app.extensions["job_worker"] = worker
     if app.config["JOBS_ENABLED"]:

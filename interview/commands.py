@@ -1,5 +1,5 @@
 """Command-line tasks: ``flask questions seed``, ``flask users create``, ``flask users
-reset-link`` and ``flask recordings purge``."""
+reset-link``, ``flask recordings purge`` and ``flask recordings sweep``."""
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -9,6 +9,7 @@ from interview.auth import services as accounts
 from interview.models import Role
 from interview.privacy import retention
 from interview.questions import seed_question_bank
+from interview.recordings import sweep
 
 questions_cli = AppGroup("questions", help="Manage the interview question bank.")
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -65,3 +66,17 @@ def purge_recordings(dry_run: bool) -> None:
     for attempt in due:
         click.echo(f"  answer {attempt.id}  {attempt.user.email}  {attempt.modality}  "
                    f"recorded {retention.as_utc(attempt.created_at):%Y-%m-%d}")
+
+
+@recordings_cli.command("sweep")
+@click.option("--dry-run", is_flag=True, help="Only list what would change.")
+def sweep_recordings(dry_run: bool) -> None:
+    """Remove recording files no answer refers to (left by a server stopped mid-upload; unfinished
+    uploads only once an hour old), and finish the renames of committed ones."""
+    report = sweep.sweep(dry_run=dry_run)
+    verb = "Would remove" if dry_run else "Removed"
+    click.echo(f"{verb} {len(report.removed)} file{'' if len(report.removed) == 1 else 's'} with no answer.")
+    for relative in report.removed:
+        click.echo(f"  {relative}")
+    if report.finished:
+        click.echo(f"{'Would finish' if dry_run else 'Finished'} saving {len(report.finished)} answered recordings.")

@@ -38,29 +38,40 @@ def media_duration(path) -> float | None:
 def accept_recording(user: User, question: Question, modality: str, upload,
                      session_item: SessionItem | None = None) -> Attempt:
     """Store an upload and queue it; raises a domain error (nothing saved) when it is refused.
-    An answer given in a mock-interview session keeps its session item and that item's limit."""
+    An answer given in a mock-interview session keeps its session item and that item's limit.
+
+    The file keeps its temporary name until the answer is committed: whatever stops this
+    before the commit (a refusal, a database error, the server stopping) leaves no kept file.
+    """
     store = recording_store()
     relative, kind = store.save(user.id, upload.stream, current_app.config["MAX_CONTENT_LENGTH"])
     try:
-        # A browser's audio-only recording is a webm too: only ffprobe can tell it has no picture.
-        if modality == Modality.VIDEO and (not kind.has_video or has_video_stream(store.path(relative)) is False):
-            raise UnreadableMedia("A video answer needs a video recording (webm or mp4).")
-        if kind.extension == "webm":
-            add_seek_index(store.path(relative))
-        limit = session_item.time_limit_seconds if session_item else question.time_limit_seconds
-        check_duration(media_duration(store.path(relative)), limit)
-    except UnreadableMedia:
-        store.delete(relative)
+        check_recording(store.pending_path(relative), kind, modality,
+                        session_item.time_limit_seconds if session_item else question.time_limit_seconds)
+        attempt = Attempt(user_id=user.id, question_id=question.id, modality=modality, source="recording",
+                          status=AttemptStatus.PENDING, recording_path=relative, media_type=kind.mimetype,
+                          session_item_id=session_item.id if session_item else None)
+        db.session.add(attempt)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        store.discard(relative)
         raise
-    attempt = Attempt(user_id=user.id, question_id=question.id, modality=modality, source="recording",
-                      status=AttemptStatus.PENDING, recording_path=relative, media_type=kind.mimetype,
-                      session_item_id=session_item.id if session_item else None)
-    db.session.add(attempt)
-    db.session.commit()
+    store.keep(relative)
     jobs = current_app.extensions.get("jobs")
     if jobs is not None:
         jobs.notify()
     return attempt
+
+
+def check_recording(path, kind, modality: str, limit_seconds: int) -> None:
+    """Refuse (UnreadableMedia) a recording that cannot serve as this answer."""
+    # A browser's audio-only recording is a webm too: only ffprobe can tell it has no picture.
+    if modality == Modality.VIDEO and (not kind.has_video or has_video_stream(path) is False):
+        raise UnreadableMedia("A video answer needs a video recording (webm or mp4).")
+    if kind.extension == "webm":
+        add_seek_index(path)
+    check_duration(media_duration(path), limit_seconds)
 
 
 def add_seek_index(path) -> None:
@@ -69,7 +80,7 @@ def add_seek_index(path) -> None:
     MediaRecorder streams webm without either, so players cannot seek in it: the report's
     click-to-jump would not work. A file ffmpeg cannot remux is not a usable recording.
     """
-    remuxed = path.with_suffix(".remux.webm")
+    remuxed = path.with_name(path.name + ".remux.webm")  # keeps the upload's temporary mark
     try:
         done = subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(path), "-c", "copy", str(remuxed)],
                               capture_output=True, timeout=60, check=False)
