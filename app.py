@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from config import settings_from_environment
 from interview import security
-from interview.extensions import csrf, db, login_manager, migrate
+from interview.extensions import csrf, db, limiter, login_manager, migrate
 from interview.models.core import MAX_ID
 
 
@@ -47,6 +47,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     login_manager.init_app(app)
+    limiter.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

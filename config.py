@@ -38,6 +38,20 @@ def settings_from_environment(instance_path: Path) -> dict:
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         # 1 when a reverse proxy (deploy/nginx.conf) is in front: trust its X-Forwarded-* headers.
         "BEHIND_PROXY": os.environ.get("POISE_BEHIND_PROXY", "0") == "1",
+        # Rate limits (Flask-Limiter) on sign-in, sign-up and "forgot your password?". The counts
+        # live in this process unless a Redis URL shares them between workers and machines; if
+        # that server is down, each process counts on its own rather than refusing everyone.
+        "RATELIMIT_ENABLED": os.environ.get("POISE_RATELIMIT", "1") == "1",
+        "RATELIMIT_STORAGE_URI": os.environ.get("POISE_RATELIMIT_STORAGE_URL") or "memory://",
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_KEY_PREFIX": "poise",
+        # Failed sign-ins only: enough to stop guessing, never a person who mistypes.
+        "SIGNIN_LIMIT_PER_ACCOUNT": os.environ.get("POISE_SIGNIN_LIMIT_PER_ACCOUNT", "5 per 15 minutes"),
+        # Per client address; raise both where a whole campus reaches Poise through one address.
+        "SIGNIN_LIMIT_PER_ADDRESS": os.environ.get("POISE_SIGNIN_LIMIT_PER_ADDRESS", "20 per 15 minutes"),
+        "SIGNUP_LIMIT_PER_ADDRESS": os.environ.get("POISE_SIGNUP_LIMIT_PER_ADDRESS", "20 per hour"),
+        "FORGOT_LIMIT_PER_ADDRESS": "10 per hour",
         # Uploads larger than this are refused with 413 before they reach a view.
         "MAX_CONTENT_LENGTH": int(os.environ.get("POISE_MAX_UPLOAD_MB", "50")) * 1024 * 1024,
         "PDF_MAX_MB": int(os.environ.get("POISE_PDF_MAX_MB", "10")),

@@ -1,118 +1,193 @@
-"""Issue 15, findings 3 and 4: signing out ends the session on the server (a copied cookie
-opens nothing afterwards), sign-in is rate-limited per account and per address, and neither
-sign-in nor sign-up tells anyone which emails have accounts."""
-from flask_login.utils import encode_cookie
-from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect, text
+"""Issue 15, finding 3: sign-in is rate-limited per account and per address, sign-up and reset
+requests per address, and neither sign-in nor sign-up tells anyone which emails have accounts."""
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+from flask_migrate import upgrade
 
 from interview.extensions import db
+from tests.test_auth_sessions import is_sent_to_sign_in, sign_out
 from tests.conftest import AuthActions, csrf_token_from
 
-BEFORE_USER_SESSIONS = "5c4c9677e0b4"
+
+# --- rate limits ------------------------------------------------------------------------------------
+
+def log_in(client, email="ada@example.com", password="correct horse"):
+    return AuthActions(None, client).login(email, password)
 
 
-def sign_out(client):
-    return client.post("/auth/logout", data={"csrf_token": csrf_token_from(client.get("/"))})
-
-
-def session_cookie(client) -> str:
-    return client.get_cookie("session").value
-
-
-def replay(app, cookie: str, name: str = "session"):
-    """A fresh browser holding a copy of ``cookie``, asking for a page that needs signing in."""
-    thief = app.test_client()
-    thief.set_cookie(name, cookie)
-    return thief.get("/auth/account")
-
-
-def is_sent_to_sign_in(response) -> bool:
-    return response.status_code == 302 and "/auth/login" in response.headers["Location"]
-
-
-def log_in_remembered(client):
-    page = client.get("/auth/login")
-    return client.post("/auth/login", data={"email": "ada@example.com", "password": "correct horse",
-                                            "remember": "y", "csrf_token": csrf_token_from(page)})
-
-
-# --- signing out ends the session -----------------------------------------------------------------
-
-def test_a_copied_session_cookie_opens_nothing_after_sign_out(app, client, auth):
-    auth.signup_and_login()
-    copied = session_cookie(client)
-    assert replay(app, copied).status_code == 200  # the copy works while the session lives
-    assert sign_out(client).status_code == 302
-    assert is_sent_to_sign_in(replay(app, copied))
-    assert is_sent_to_sign_in(client.get("/auth/account"))
-
-
-def test_a_copied_keep_me_signed_in_cookie_opens_nothing_after_sign_out(app, client, auth):
+def test_five_wrong_passwords_pause_the_account_the_right_one_included(app, client, auth):
     auth.create()
-    kept = log_in_remembered(client)
-    assert kept.status_code == 302 and "Expires=" in kept.headers["Set-Cookie"]
-    copied = session_cookie(client)
-    sign_out(client)
-    assert is_sent_to_sign_in(replay(app, copied))
+    auth.create(email="bob@example.com", name="Bob")
+    for _ in range(5):
+        assert log_in(client, password="a wrong guess").status_code == 401
+    paused = log_in(client)  # the right password, at once after the guesses
+    assert paused.status_code == 429 and b"Too many wrong passwords" in paused.data
+    assert int(paused.headers["Retry-After"]) == 15 * 60
+    assert b"<html" in paused.data.lower()  # the page, not a bare error
+    assert log_in(client, email="ADA@example.com ").status_code == 429  # the same account, typed differently
+    assert log_in(client, email="bob@example.com").status_code == 302  # other accounts are not paused
 
 
-def test_a_copied_cookie_opens_nothing_after_a_password_change(app, client, auth):
+def test_a_success_costs_nothing(app, client, auth):
     auth.create()
-    log_in_remembered(client)
-    other = app.test_client()
-    assert AuthActions(app, other).login().status_code == 302
-    copied = session_cookie(other)
-    page = client.get("/auth/account")
-    client.post("/auth/password", data={"csrf_token": csrf_token_from(page), "current_password": "correct horse",
-                                        "new_password": "a new password", "confirm": "a new password"})
-    assert client.get("/auth/account").status_code == 200  # the browser that changed it stays in
-    assert is_sent_to_sign_in(replay(app, copied))
-    with app.app_context():  # the other browser's session is gone from the server too
-        assert db.session.execute(text("SELECT COUNT(*) FROM user_session")).scalar_one() == 1
+    for _ in range(8):
+        assert log_in(client).status_code == 302
+        sign_out(client)
+    for _ in range(4):
+        assert log_in(client, password="a typo").status_code == 401
+    assert log_in(client).status_code == 302
 
 
-def test_a_flask_login_remember_cookie_signs_nobody_in(app, auth):
-    """Sign-in never sets one; one a browser still holds (or forged from a leaked id) is refused."""
-    user_id = auth.create()
-    with app.test_request_context():
-        remember_token = encode_cookie(str(user_id))
-    assert is_sent_to_sign_in(replay(app, remember_token, name="remember_token"))
+def test_unknown_emails_are_paused_like_known_ones(app, client, auth):
+    for _ in range(5):
+        assert log_in(client, email="nobody@example.com").status_code == 401
+    assert log_in(client, email="nobody@example.com").status_code == 429
 
 
-def test_signing_out_in_one_browser_leaves_the_others_signed_in(app, client, auth):
+def test_failed_sign_ins_are_limited_per_address(app, client, auth):
+    app.config["SIGNIN_LIMIT_PER_ADDRESS"] = "3 per 15 minutes"
     auth.create()
-    other = app.test_client()
-    for browser in (client, other):
-        assert AuthActions(app, browser).login().status_code == 302
-    sign_out(client)
-    assert other.get("/auth/account").status_code == 200
-    assert is_sent_to_sign_in(client.get("/auth/account"))
+    for i in range(3):
+        assert log_in(client, email=f"guess{i}@example.com").status_code == 401
+    refused = log_in(client)
+    assert refused.status_code == 429 and b"from your network" in refused.data
+    elsewhere = app.test_client()
+    page = elsewhere.get("/auth/login")
+    assert elsewhere.post("/auth/login", environ_base={"REMOTE_ADDR": "10.0.0.9"}, data={
+        "email": "ada@example.com", "password": "correct horse", "csrf_token": csrf_token_from(page)}).status_code == 302
 
 
-def test_a_session_from_before_this_change_is_asked_to_sign_in_again(app, client, auth):
-    auth.signup_and_login()
-    with client.session_transaction() as cookie_session:
-        cookie_session.pop("session_id")
-    response = client.get("/auth/account")
-    assert is_sent_to_sign_in(response)
-    assert b"Please sign in again" in client.get(response.headers["Location"]).data
+def test_sign_ups_are_limited_per_address(app, client):
+    app.config["SIGNUP_LIMIT_PER_ADDRESS"] = "2 per hour"
+    for i in range(2):
+        assert sign_up(client, f"new{i}@example.com").status_code == 302
+    refused = sign_up(client, "new2@example.com")
+    assert refused.status_code == 429 and b"Too many new accounts" in refused.data
 
 
-def test_deleting_the_account_deletes_its_sessions(app, client, auth):
-    auth.signup_and_login()
-    page = client.get("/auth/account")
-    client.post("/auth/account", data={"password": "correct horse", "csrf_token": csrf_token_from(page)})
-    with app.app_context():
-        assert db.session.execute(text("SELECT COUNT(*) FROM user_session")).scalar_one() == 0
+def test_reset_requests_are_limited_per_address(app, client, monkeypatch):
+    from interview.auth import passwords
+
+    app.config.update(SMTP_HOST="127.0.0.1", FORGOT_LIMIT_PER_ADDRESS="2 per hour")
+    monkeypatch.setattr(passwords, "email_reset_link_later", lambda email: None)
+    for _ in range(2):
+        assert ask_for_reset(client).status_code == 200
+    refused = ask_for_reset(client)
+    assert refused.status_code == 429 and b"Too many reset requests" in refused.data
 
 
-def test_the_user_session_migration_downgrades_and_upgrades(app, client, auth):
-    auth.signup_and_login()
-    with app.app_context():
-        downgrade(revision=BEFORE_USER_SESSIONS)
-        assert "user_session" not in inspect(db.engine).get_table_names()
-        assert db.session.execute(text('SELECT COUNT(*) FROM "user"')).scalar_one() == 1
+def test_limits_can_be_switched_off(tmp_path, monkeypatch):
+    from app import create_app
+
+    monkeypatch.setenv("POISE_RATELIMIT", "0")
+    assert create_app({"INSTANCE_PATH": str(tmp_path)}).config["RATELIMIT_ENABLED"] is False
+    monkeypatch.setenv("POISE_RATELIMIT_STORAGE_URL", "redis://cache.example:6379/1")
+    assert create_app({"INSTANCE_PATH": str(tmp_path)}).config["RATELIMIT_STORAGE_URI"] == "redis://cache.example:6379/1"
+
+
+@pytest.fixture
+def redis_url(tmp_path):
+    """A real Redis server of our own on a free port, gone after the test."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (scripts/setup.sh --dev installs it)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            with socket.socket() as attempt:
+                if attempt.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def worker_app(tmp_path, name, storage):
+    """One serving process's app, as a gunicorn worker builds it, on a shared database."""
+    from app import create_app
+
+    return create_app({"INSTANCE_PATH": str(tmp_path / name), "TESTING": True, "SECRET_KEY": "test-secret",
+                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'shared.sqlite3'}",
+                       "RECORDINGS_DIR": str(tmp_path / "recordings"), "JOBS_ENABLED": False,
+                       "RATELIMIT_STORAGE_URI": storage})
+
+
+@pytest.mark.parametrize("storage", ["memory", "redis"])
+def test_with_redis_the_counts_hold_in_every_worker(tmp_path, request, storage):
+    """Guesses sent to one worker pause the account in a worker started afterwards, when the
+    counts are in Redis; in memory each process counts on its own."""
+    uri = request.getfixturevalue("redis_url") if storage == "redis" else "memory://"
+    first = worker_app(tmp_path, "first", uri)
+    with first.app_context():
         upgrade()
-        assert "user_session" in inspect(db.engine).get_table_names()
-    # The session's row went with the downgrade: that browser signs in again.
-    assert is_sent_to_sign_in(client.get("/auth/account"))
+        AuthActions(first, None).create()
+    for _ in range(5):
+        assert log_in(first.test_client(), password="a wrong guess").status_code == 401
+    second = worker_app(tmp_path, "second", uri)
+    expected = 429 if storage == "redis" else 302
+    assert log_in(second.test_client()).status_code == expected
+    for app in (first, second):
+        with app.app_context():
+            db.engine.dispose()
+
+
+def sign_up(client, email, password="a good password", name="Someone"):
+    page = client.get("/auth/signup")
+    return client.post("/auth/signup", data={"display_name": name, "email": email, "password": password,
+                                             "confirm": password, "csrf_token": csrf_token_from(page)})
+
+
+def ask_for_reset(client, email="ada@example.com"):
+    page = client.get("/auth/forgot")
+    return client.post("/auth/forgot", data={"email": email, "csrf_token": csrf_token_from(page)})
+
+
+# --- the same answer whether or not an email has an account -----------------------------------------
+
+def test_an_unknown_email_costs_one_password_check_of_the_same_method(app, auth, monkeypatch):
+    from interview.auth import services
+    from interview.models import User
+
+    checked = []
+    real_check = services.check_password_hash
+    monkeypatch.setattr(services, "check_password_hash", lambda hashed, password: checked.append(hashed)
+                        or real_check(hashed, password))
+    auth.create()
+    with app.app_context():
+        assert services.authenticate("nobody@example.com", "whatever it is") is None
+        method_of_users = db.session.scalar(db.select(User.password_hash)).split("$")[0]
+    assert len(checked) == 1 and checked[0].split("$")[0] == method_of_users
+
+
+def test_wrong_password_and_unknown_email_get_the_same_answer(client, auth):
+    auth.create()
+    known, unknown = log_in(client, password="a wrong guess"), log_in(client, email="nobody@example.com")
+    assert known.status_code == unknown.status_code == 401
+    assert b"Wrong email or password" in known.data and b"Wrong email or password" in unknown.data
+
+
+def test_signing_up_with_a_taken_email_answers_like_a_new_one_and_tells_the_owner(app, client, auth):
+    from interview.models import Notice, User
+
+    auth.create()
+    taken, new = sign_up(client, "ada@example.com"), sign_up(app.test_client(), "new@example.com")
+    assert taken.status_code == new.status_code == 302
+    assert taken.headers["Location"] == new.headers["Location"]
+    taken_page = client.get(taken.headers["Location"]).data.decode()
+    assert "already exists" not in taken_page and "Your account is ready" in taken_page
+    assert is_sent_to_sign_in(client.get("/auth/account"))  # nobody was signed in
+    with app.app_context():
+        ada = db.session.scalar(db.select(User).where(User.email == "ada@example.com"))
+        assert ada.check_password("correct horse") and ada.display_name == "Ada"
+        assert db.session.scalar(db.select(db.func.count()).select_from(User)) == 2
+        notices = db.session.scalars(db.select(Notice.message).where(Notice.user_id == ada.id)).all()
+        assert any("tried to create a Poise account with your email" in message for message in notices)

@@ -76,6 +76,7 @@ def test_sign_up_answer_in_text_and_pdf_and_read_the_reports(live_server, browse
     page.fill("#password", "a good password")
     page.fill("#confirm", "a good password")
     page.click("#submit")
+    sign_in_after_sign_up(page)
     assert page.url.endswith("/questions")
 
     # A typed answer.
@@ -121,6 +122,15 @@ def test_sign_up_answer_in_text_and_pdf_and_read_the_reports(live_server, browse
 PHONE = {"width": 390, "height": 844}
 
 
+def sign_in_after_sign_up(page, password="a good password"):
+    """Signing up leads to the sign-in form, the email filled in (it signs nobody in, so that it
+    cannot tell whether an email was taken)."""
+    page.wait_for_url("**/auth/login**")
+    page.fill("#password", password)
+    page.click("#submit")
+    page.wait_for_url(lambda url: "/auth/" not in url)
+
+
 def sign_up(browser, live_server, email, name="Browser Candidate", viewport=None):
     """A new page in its own context, signed up and signed in; returns (page, user id)."""
     from interview.auth.services import find_user_by_email
@@ -133,6 +143,7 @@ def sign_up(browser, live_server, email, name="Browser Candidate", viewport=None
     page.fill("#password", "a good password")
     page.fill("#confirm", "a good password")
     page.click("#submit")
+    sign_in_after_sign_up(page)
     page.wait_for_url("**/questions")
     with live_server.app.app_context():
         return page, find_user_by_email(email).id

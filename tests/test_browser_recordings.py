@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import FIXTURES
-from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, make_live_server
+from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, make_live_server, sign_in_after_sign_up
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -57,6 +57,7 @@ def signed_in_page(browser, live_server, email):
     page.fill("#password", "a good password")
     page.fill("#confirm", "a good password")
     page.click("#submit")
+    sign_in_after_sign_up(page)
     page.goto(live_server.url + "/privacy/consent/video?next=/questions")
     page.click("#consent button[type=submit]")
     page.wait_for_url("**/questions")

@@ -1,8 +1,6 @@
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
-
-from interview.auth import services
+from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 
 class SignupForm(FlaskForm):
@@ -14,10 +12,8 @@ class SignupForm(FlaskForm):
         "Repeat password", validators=[DataRequired(), EqualTo("password", "Passwords differ.")]
     )
     submit = SubmitField("Create account")
-
-    def validate_email(self, field) -> None:
-        if services.find_user_by_email(field.data):
-            raise ValidationError("An account with this email already exists.")
+    # No check that the email is free: the page must not tell who has an account
+    # (services.register tells the owner instead).
 
 
 class LoginForm(FlaskForm):

@@ -1,9 +1,12 @@
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import (Blueprint, current_app, flash, jsonify, make_response, redirect, render_template, request, session,
+                   url_for)
 from flask_login import current_user, login_required
 
-from interview.auth import passwords, services
+from flask_limiter.errors import RateLimitExceeded
+
+from interview.auth import limits, passwords, services
 from interview.auth.forms import (ChangePasswordForm, DeleteAccountForm, ForgotPasswordForm, LoginForm,
                                   ResetPasswordForm, SignupForm)
 from interview.auth.sessions import end_stale_session, restamp, sign_in, sign_out
@@ -11,7 +14,9 @@ from interview.extensions import db, login_manager
 from interview.models import User
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
+SIGNED_UP_EMAIL = "signed_up_email"  # fills in the sign-in form right after signing up
 bp.before_app_request(end_stale_session)
+bp.register_error_handler(RateLimitExceeded, limits.too_many_attempts)
 
 
 @login_manager.user_loader
@@ -37,26 +42,35 @@ def _safe_next_url(default: str | None = None) -> str:
     return default or url_for("main.index")
 
 
+SIGNED_UP = ("Your account is ready: sign in with {email} and the password you chose. (If that address already "
+             "had an account, nothing was created: its owner has been told, and its password stays theirs.)")
+
+
 @bp.route("/signup", methods=["GET", "POST"])
+@limits.signup_per_address
 def signup():
+    """A new account, answered exactly as a taken email is (services.register): no signing in
+    on the spot, the same message, then the sign-in form with the email filled in."""
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = SignupForm()
     if form.validate_on_submit():
-        user = services.create_user(form.email.data, form.display_name.data, form.password.data)
-        sign_in(user)
-        flash("Welcome to Poise. Pick a question to practise.", "success")
+        services.register(form.email.data, form.display_name.data, form.password.data)
+        flash(SIGNED_UP.format(email=form.email.data), "success")
+        session[SIGNED_UP_EMAIL] = form.email.data
         # An invitation (a class's join link, a recruiter's invite) opened before signing up
-        # carries on where it was going.
-        return redirect(_safe_next_url(default=url_for("main.questions")))
+        # carries on where it was going, after signing in.
+        return redirect(url_for("auth.login", next=_safe_next_url(default=url_for("main.questions"))))
     return render_template("auth/signup.html", form=form), 400 if form.errors else 200
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@limits.signin_per_account
+@limits.signin_per_address
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
-    form = LoginForm()
+    form = LoginForm(email=session.pop(SIGNED_UP_EMAIL, None))
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is not None:
@@ -114,6 +128,7 @@ def change_password():
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
+@limits.reset_requests_per_address
 def forgot_password():
     """Emails a reset link where the deployment has a mail server; otherwise says who can help.
     The answer never depends on whether the address has an account."""
