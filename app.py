@@ -94,7 +94,9 @@ def register_jobs(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     from interview.commands import questions_cli, recordings_cli, users_cli
+    from interview.jobs_commands import jobs_cli
 
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(questions_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(recordings_cli)
@@ -110,5 +112,3 @@ def _tune_sqlite(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
-
-

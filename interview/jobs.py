@@ -1,6 +1,7 @@
-"""Background analysis jobs, with the database as the queue.
+"""Background analysis jobs, with the database as the queue (the default, on one machine).
 
-Every process that serves the app runs one worker thread. A job is an attempt in status
+Every process that serves the app runs one worker thread. (With ``POISE_QUEUE_URL`` set, queue
+workers run the same :meth:`JobWorker.run_one` instead: :mod:`interview.queue`.) A job is an attempt in status
 ``pending``; a worker claims it with one atomic UPDATE (so two gunicorn workers never run the
 same job), sets ``running`` and beats a heartbeat while it works. An attempt whose heartbeat
 stopped (its process died) is put back to ``pending`` once, then marked failed with a reason:
@@ -20,6 +21,7 @@ from sqlalchemy import or_, select, update
 
 from emotion.errors import AnalysisError
 from interview.extensions import db
+from interview.job_queries import claim_attempt
 from interview.models import Attempt, AttemptStatus, utcnow
 from interview.privacy.retention import DailyPurge
 
@@ -41,6 +43,16 @@ class JobWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.daily_purge = DailyPurge(Path(app.instance_path) / "recordings-purged-at")
+        self._dispatcher = None
+
+    @property
+    def dispatcher(self):
+        """With ``QUEUE_URL`` set, jobs go to the queue's workers: this process only enqueues."""
+        if self._dispatcher is None and self.app.config.get("QUEUE_URL"):
+            from interview.queue import QueueDispatcher
+
+            self._dispatcher = QueueDispatcher(self.app)
+        return self._dispatcher
 
     def start(self) -> None:
         if self._thread is None:
@@ -52,21 +64,30 @@ class JobWorker:
         self._wake.set()
 
     def notify(self) -> None:
-        """A new job is waiting: look now rather than at the next poll."""
-        self._wake.set()
+        """A new job is waiting: enqueue it now, or look now rather than at the next poll."""
+        if self.dispatcher is not None:
+            self.dispatcher.enqueue_pending()
+        else:
+            self._wake.set()
 
     def _run(self) -> None:
         while not self._stop.is_set():
             try:
                 with self.app.app_context():
-                    requeue_stale_attempts()
-                    while (attempt_id := claim_next_attempt()) is not None:
-                        self.run_one(attempt_id)
-                    self.daily_purge.run_if_due()
+                    self.run_due_work()
             except Exception:  # the loop must survive anything one job or the database does
                 log.exception("job loop error")
             self._wake.wait(POLL_SECONDS)
             self._wake.clear()
+
+    def run_due_work(self) -> None:
+        requeue_stale_attempts()
+        if self.dispatcher is not None:
+            self.dispatcher.enqueue_pending()
+        else:
+            while (attempt_id := claim_next_attempt()) is not None:
+                self.run_one(attempt_id)
+        self.daily_purge.run_if_due()
 
     def run_one(self, attempt_id: int) -> None:
         """Analyse one claimed attempt; any failure is recorded on the attempt, with a reason."""
@@ -93,13 +114,7 @@ def claim_next_attempt() -> int | None:
         select(Attempt.id).where(Attempt.status == AttemptStatus.PENDING).order_by(Attempt.id).limit(1))
     if candidate is None:
         return None
-    claimed = db.session.execute(
-        update(Attempt)
-        .where(Attempt.id == candidate, Attempt.status == AttemptStatus.PENDING)
-        .values(status=AttemptStatus.RUNNING, tries=Attempt.tries + 1, heartbeat_at=utcnow(), progress=0)
-    ).rowcount
-    db.session.commit()
-    return candidate if claimed else claim_next_attempt()
+    return candidate if claim_attempt(candidate) else claim_next_attempt()
 
 
 def report_progress(attempt_id: int, percent: int) -> None:

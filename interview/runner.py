@@ -117,6 +117,9 @@ def configure(config: dict) -> None:
     config.setdefault("ANALYSIS_RUNNER", os.environ.get("POISE_ANALYSIS_RUNNER", default_runner))
     # Test-only: a module-level function standing in for analyze_recording (e.g. one that hangs).
     config.setdefault("ANALYSIS_FUNCTION", os.environ.get("POISE_ANALYSIS_FUNCTION", ANALYSIS_FUNCTION))
+    # Set: analyses go through a distributed queue (interview.queue), not this process's thread.
+    config.setdefault("QUEUE_URL", os.environ.get("POISE_QUEUE_URL") or None)
+    config.setdefault("QUEUE_NAME", os.environ.get("POISE_QUEUE_NAME", "poise"))
 
 
 def runner_for(config: dict, workers: int = 1):

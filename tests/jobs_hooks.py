@@ -1,9 +1,10 @@
 """Test-only stand-ins for :func:`interview.runner.analyze_recording`, importable by a spawned
 child or a queue worker (``ANALYSIS_FUNCTION`` / ``POISE_ANALYSIS_FUNCTION``).
 
-A recording with a ``.hang`` file beside it spins in numpy forever, as the stuck jobs of issue
-15 did; any other gets a real (delivery-only) voice result. Each writes its pid beside the
-recording, so a test can check which process ran it and that a killed one is gone."""
+A recording with a ``NAME.hang`` marker spins in numpy forever, as the stuck jobs of issue 15
+did; any other gets a real (delivery-only) voice result. Each writes ``NAME.pid``, so a test
+can check which process ran it and that a killed one is gone. Markers live in ``job-markers``
+beside the recordings folder (a starting app sweeps files with no row out of that folder)."""
 import os
 from pathlib import Path
 
@@ -12,9 +13,16 @@ from emotion.speech_types import DeliveryMeasures
 from tests.test_results import DELIVERY
 
 
+def marker(recording: str, suffix: str) -> Path:
+    """RECORDINGS_DIR/USER/NAME -> RECORDINGS_DIR/../job-markers/NAME.SUFFIX"""
+    folder = Path(recording).parents[2] / "job-markers"
+    folder.mkdir(exist_ok=True)
+    return folder / f"{Path(recording).name}.{suffix}"
+
+
 def hang_or_deliver(path: str, modality: str, read_emotions: bool, progress=None) -> VoiceAnalysis:
-    Path(path + ".pid").write_text(str(os.getpid()))
-    if Path(path + ".hang").exists():
+    marker(path, "pid").write_text(str(os.getpid()))
+    if marker(path, "hang").exists():
         spin_in_numpy_forever()
     return VoiceAnalysis(timeline=(), summary=None, delivery=DeliveryMeasures(**DELIVERY), model=None)
 

@@ -13,7 +13,7 @@ from interview.models import Attempt
 from interview.recordings.analysis import HANDLERS
 from interview.storage import recording_store
 from tests.conftest import FIXTURES, give_recording_consent
-from tests.jobs_hooks import process_is_running
+from tests.jobs_hooks import marker, process_is_running
 from tests.test_recordings import upload
 
 SPEECH_WAV = FIXTURES / "audio" / "03-01-05-02-02-01-16.wav"
@@ -62,16 +62,16 @@ def test_a_hanging_analysis_is_killed_at_its_deadline_and_the_next_job_runs(clie
     auth.signup_and_login()
     give_recording_consent(client, "audio")
     stuck, next_one = upload_audio(client), upload_audio(client)
-    Path(recording_of(child_app, stuck) + ".hang").touch()
+    marker(recording_of(child_app, stuck), "hang").touch()
     started = time.monotonic()
     run_real_jobs(child_app)
     assert time.monotonic() - started < 60
     status, reason = attempt_state(child_app, stuck)
     assert status == "failed" and "longer than 4 seconds and was stopped" in reason
-    stuck_pid = int(Path(recording_of(child_app, stuck) + ".pid").read_text())
+    stuck_pid = int(marker(recording_of(child_app, stuck), "pid").read_text())
     assert wait_until_gone(stuck_pid), "the stuck analysis's process still runs"
     assert attempt_state(child_app, next_one) == ("complete", None)
-    next_pid = int(Path(recording_of(child_app, next_one) + ".pid").read_text())
+    next_pid = int(marker(recording_of(child_app, next_one), "pid").read_text())
     assert next_pid != stuck_pid and process_is_running(next_pid)  # a fresh child, kept for the next job
 
 
@@ -80,7 +80,7 @@ def test_the_child_is_reused_across_jobs(client, auth, child_app):
     give_recording_consent(client, "audio")
     attempts = [upload_audio(client), upload_audio(client)]
     run_real_jobs(child_app)
-    pids = {Path(recording_of(child_app, attempt_id) + ".pid").read_text() for attempt_id in attempts}
+    pids = {marker(recording_of(child_app, attempt_id), "pid").read_text() for attempt_id in attempts}
     assert [attempt_state(child_app, attempt_id)[0] for attempt_id in attempts] == ["complete"] * 2
     assert len(pids) == 1 and int(pids.pop()) != os.getpid()
 

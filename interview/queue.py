@@ -1,0 +1,113 @@
+"""Analyses on a distributed task queue (Celery on Redis), when ``POISE_QUEUE_URL`` is set.
+
+The web processes enqueue each pending attempt's id on upload; every process's background
+thread (web processes with ``POISE_JOBS=1``, and each queue worker) enqueues any left pending
+(a stale one put back, one uploaded while Redis was down) and puts stale ones back. Queue workers on any number of machines (``flask jobs worker``, or ``celery -A
+interview.queue worker --pool threads``) claim it with the same atomic UPDATE as the in-process
+worker and run the same :meth:`interview.jobs.JobWorker.run_one`: the same handlers, the same
+spawn-started analysis child (its models loaded once per worker slot), the same deadline
+(``POISE_JOB_TIMEOUT_SECONDS``). A duplicate message finds the attempt no longer pending and
+does nothing.
+
+Why Celery: its Redis transport redelivers a message whose worker died (acks late), it retries
+tasks on chosen errors with backoff, and its thread pool forks nothing, so no worker process
+ever forks after loading TensorFlow (issue 15, finding 1). RQ forks a work horse per job from a
+worker that would have to preload the models before the fork.
+"""
+import logging
+import os
+import threading
+
+from celery import Celery
+from flask import Flask
+from kombu.exceptions import OperationalError as BrokerError
+from sqlalchemy.exc import OperationalError as DatabaseError
+
+from interview.job_queries import claim_attempt, pending_attempt_ids
+
+log = logging.getLogger(__name__)
+
+TASK_NAME = "poise.analyze_attempt"
+
+celery = Celery("poise")
+celery.conf.update(
+    broker_url=os.environ.get("POISE_QUEUE_URL"),
+    task_default_queue=os.environ.get("POISE_QUEUE_NAME", "poise"),
+    task_acks_late=True,  # a worker that dies mid-job leaves its message to be delivered again
+    task_reject_on_worker_lost=True,
+    task_ignore_result=True,  # the attempt row is the result, failures and their reasons included
+    worker_prefetch_multiplier=1,
+    worker_concurrency=int(os.environ.get("POISE_QUEUE_CONCURRENCY", "1")),
+    worker_pool="threads",  # forks nothing; each slot's analysis child is spawn-started
+    broker_connection_retry_on_startup=True,
+    task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5},
+)
+
+_worker_app: Flask | None = None
+_worker_app_lock = threading.Lock()
+
+
+def use_app(app: Flask | None) -> None:
+    """The app queue tasks run in (``flask jobs worker`` hands over its own)."""
+    global _worker_app
+    _worker_app = app
+
+
+def worker_app() -> Flask:
+    """The app for ``celery -A interview.queue worker``: built once, in the worker, on first use."""
+    global _worker_app
+    with _worker_app_lock:
+        if _worker_app is None:
+            from app import create_app
+
+            _worker_app = create_app()
+            worker_runner(_worker_app, celery.conf.worker_concurrency)
+            _worker_app.extensions["job_worker"].start()  # stale attempts back, strays enqueued
+        return _worker_app
+
+
+@celery.task(name=TASK_NAME, autoretry_for=(DatabaseError,), retry_backoff=True, max_retries=3)
+def analyze_attempt(attempt_id: int) -> None:
+    app = worker_app()
+    with app.app_context():
+        if not claim_attempt(attempt_id):
+            return  # done, running elsewhere, or a duplicate message
+        app.extensions["job_worker"].run_one(attempt_id)
+
+
+def worker_runner(app: Flask, slots: int) -> None:
+    """One analysis child per worker slot, reused across that slot's jobs."""
+    from interview.runner import runner_for
+
+    app.extensions["analysis_runner"] = runner_for(app.config, workers=slots)
+
+
+class QueueDispatcher:
+    """Sends pending attempts to the queue (once per process; a duplicate is harmless)."""
+
+    def __init__(self, app: Flask):
+        point_at(app)
+        self._enqueued: set[int] = set()
+
+    def enqueue_pending(self) -> int:
+        pending = pending_attempt_ids()
+        self._enqueued &= set(pending)
+        sent = 0
+        for attempt_id in pending:
+            if attempt_id not in self._enqueued and self._send(attempt_id):
+                self._enqueued.add(attempt_id)
+                sent += 1
+        return sent
+
+    def _send(self, attempt_id: int) -> bool:
+        try:
+            analyze_attempt.apply_async((attempt_id,), retry=True)
+            return True
+        except BrokerError:
+            log.warning("queue unreachable; attempt %s stays pending and is sent again later", attempt_id)
+            return False
+
+
+def point_at(app: Flask) -> None:
+    """The broker and queue of this app's settings (tests and the CLI set them after import)."""
+    celery.conf.update(broker_url=app.config["QUEUE_URL"], task_default_queue=app.config["QUEUE_NAME"])
