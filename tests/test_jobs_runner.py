@@ -86,10 +86,12 @@ def test_the_child_is_reused_across_jobs(client, auth, child_app):
 
 
 @pytest.mark.slow
-def test_the_real_models_in_the_child_store_what_they_store_inline(client, auth, app):
+@pytest.mark.parametrize("modality, recording", [("audio", SPEECH_WAV), ("video", FIXTURES / "av" / "happy_2.mp4")])
+def test_the_real_models_in_the_child_store_what_they_store_inline(client, auth, app, modality, recording):
     auth.signup_and_login()
-    give_recording_consent(client, "audio")
-    inline, in_child = upload_audio(client), upload_audio(client)
+    give_recording_consent(client, modality)
+    inline, in_child = (upload(client, path=recording, modality=modality, name=recording.name).json["id"]
+                        for _ in range(2))
     app.config["ANALYSIS_RUNNER"] = "inline"
     with app.app_context():
         JobWorker(app, HANDLERS).run_one(claim_next_attempt())
