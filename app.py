@@ -12,6 +12,7 @@ from werkzeug.routing import IntegerConverter
 
 from config import settings_from_environment
 from interview import security
+from interview import sqlite_writes  # noqa: F401 (SQLite: the write lock taken up front)
 from interview.extensions import csrf, db, limiter, login_manager, migrate
 from interview.models.core import MAX_ID
 
