@@ -62,6 +62,9 @@ class JobWorker:
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
+        runner = self.app.extensions.get("analysis_runner")
+        if runner is not None:
+            runner.close()  # its analysis children end with it
 
     def notify(self) -> None:
         """A new job is waiting: enqueue it now, or look now rather than at the next poll."""

@@ -10,6 +10,9 @@ result (:mod:`emotion.base`) out. Every runner calls it, and the caller stores t
   reason, and the next job gets a fresh child. pebble's ProcessPool does exactly this.
 - :class:`InlineRunner`: in the calling thread, with no deadline (tests that replace the
   analyzers in this process).
+
+``spawn`` imports the main module in the child: a script of your own that serves the app must
+keep its start-up under ``if __name__ == "__main__":`` (gunicorn, flask, celery and pytest do).
 """
 import concurrent.futures
 import importlib

@@ -77,14 +77,14 @@ def queued_app(app, redis_url):
 def start_worker(queued_app, tmp_path):
     workers = []
 
-    def start():
+    def start(command=("flask", "jobs", "worker")):
         env = {**os.environ, "FLASK_APP": "app", "POISE_QUEUE_URL": queued_app.config["QUEUE_URL"],
                "POISE_QUEUE_NAME": queued_app.config["QUEUE_NAME"], "POISE_SECRET_KEY": "test",
                "POISE_DATABASE_URL": str(queued_app.config["SQLALCHEMY_DATABASE_URI"]),
                "POISE_RECORDINGS_DIR": queued_app.config["RECORDINGS_DIR"], "POISE_JOB_TIMEOUT_SECONDS": "4",
                "POISE_ANALYSIS_FUNCTION": "tests.jobs_hooks:hang_or_deliver"}
         log = open(tmp_path / "worker.log", "wb")
-        workers.append(subprocess.Popen([sys.executable, "-m", "flask", "jobs", "worker"], cwd=ROOT, env=env,
+        workers.append(subprocess.Popen([sys.executable, "-m", *command], cwd=ROOT, env=env,
                                         stdout=log, stderr=subprocess.STDOUT))
         return workers[-1]
 
@@ -131,6 +131,14 @@ def test_uploads_are_enqueued_and_a_worker_runs_them_killing_one_past_its_deadli
     wait_for(lambda: attempt_state(queued_app, third)[0] == "complete", 60, "a job after the stuck one")
     listed = runner.invoke(args=["jobs", "failed"]).output
     assert f"{stuck}\t" in listed and "was stopped" in listed and f"{after}\t" not in listed
+
+
+def test_a_plain_celery_worker_runs_the_same_job(client, auth, queued_app, start_worker):
+    auth.signup_and_login()
+    give_recording_consent(client, "audio")
+    attempt_id = upload_audio(client)
+    start_worker(("celery", "-A", "interview.queue", "worker", "--without-gossip", "--without-mingle"))
+    wait_for(lambda: attempt_state(queued_app, attempt_id)[0] == "complete", 60, "the job")
 
 
 def test_a_duplicate_message_does_nothing(client, auth, queued_app):
