@@ -140,6 +140,19 @@ def test_with_redis_the_counts_hold_in_every_worker(tmp_path, request, storage):
             db.engine.dispose()
 
 
+def test_with_redis_down_each_worker_still_counts_on_its_own(tmp_path):
+    app = worker_app(tmp_path, "alone", "redis://127.0.0.1:1/0")  # nothing listens on port 1
+    with app.app_context():
+        upgrade()
+        AuthActions(app, None).create()
+    client = app.test_client()
+    for _ in range(5):
+        assert log_in(client, password="a wrong guess").status_code == 401
+    assert log_in(client).status_code == 429
+    with app.app_context():
+        db.engine.dispose()
+
+
 def sign_up(client, email, password="a good password", name="Someone"):
     page = client.get("/auth/signup")
     return client.post("/auth/signup", data={"display_name": name, "email": email, "password": password,
