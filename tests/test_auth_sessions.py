@@ -1,5 +1,7 @@
 """Issue 15, finding 4: signing out ends the session on the server, so a copied cookie (the
 keep-me-signed-in one too) opens nothing afterwards, nor after a password change."""
+from datetime import timedelta
+
 from flask_login.utils import encode_cookie
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
@@ -95,6 +97,20 @@ def test_a_session_from_before_this_change_is_asked_to_sign_in_again(app, client
     response = client.get("/auth/account")
     assert is_sent_to_sign_in(response)
     assert b"Please sign in again" in client.get(response.headers["Location"]).data
+
+
+def test_an_expired_session_is_signed_out_and_its_row_dropped_at_the_next_sign_in(app, client, auth):
+    from interview.auth.models import UserSession
+    from interview.models import utcnow
+
+    auth.signup_and_login()
+    with app.app_context():
+        db.session.execute(db.update(UserSession).values(expires_at=utcnow() - timedelta(minutes=1)))
+        db.session.commit()
+    assert is_sent_to_sign_in(client.get("/auth/account"))
+    assert AuthActions(app, app.test_client()).login().status_code == 302
+    with app.app_context():
+        assert db.session.execute(text("SELECT COUNT(*) FROM user_session")).scalar_one() == 1
 
 
 def test_deleting_the_account_deletes_its_sessions(app, client, auth):
