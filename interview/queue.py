@@ -1,11 +1,12 @@
 """Analyses on a distributed task queue (Celery on Redis), when ``POISE_QUEUE_URL`` is set.
 
 The web processes enqueue each pending attempt's id on upload; every process's background
-thread (web processes with ``POISE_JOBS=1``, and each queue worker) enqueues any left pending
-(a stale one put back, one uploaded while Redis was down) and puts stale ones back. Queue workers on any number of machines (``flask jobs worker``, or ``celery -A
-interview.queue worker --pool threads``) claim it with the same atomic UPDATE as the in-process
-worker and run the same :meth:`interview.jobs.JobWorker.run_one`: the same handlers, the same
-spawn-started analysis child (its models loaded once per worker slot), the same deadline
+thread (web processes with ``POISE_JOBS=1``, and each queue worker) puts stale attempts back
+and enqueues any left pending (a stale one put back, one uploaded while Redis was down). Queue
+workers on any number of machines (``flask jobs worker``, or ``celery -A interview.queue
+worker``) claim an attempt with the same atomic UPDATE as the in-process worker and run the
+same :meth:`interview.jobs.JobWorker.run_one`: the same handlers, the same spawn-started
+analysis child (its models loaded once per worker slot), the same deadline
 (``POISE_JOB_TIMEOUT_SECONDS``). A duplicate message finds the attempt no longer pending and
 does nothing.
 
@@ -86,28 +87,31 @@ class QueueDispatcher:
     """Sends pending attempts to the queue (once per process; a duplicate is harmless)."""
 
     def __init__(self, app: Flask):
-        point_at(app)
+        self.app = app
         self._enqueued: set[int] = set()
 
     def enqueue_pending(self) -> int:
         pending = pending_attempt_ids()
         self._enqueued &= set(pending)
-        sent = 0
-        for attempt_id in pending:
-            if attempt_id not in self._enqueued and self._send(attempt_id):
-                self._enqueued.add(attempt_id)
-                sent += 1
-        return sent
+        unsent = [attempt_id for attempt_id in pending if attempt_id not in self._enqueued]
+        if unsent:
+            self._enqueued |= self._send(unsent)
+        return len(set(unsent) & self._enqueued)
 
-    def _send(self, attempt_id: int) -> bool:
+    def _send(self, attempt_ids: list[int]) -> set[int]:
+        """The ids sent; none when the broker cannot be reached (they are sent on a later sweep)."""
+        sent = set()
         try:
-            analyze_attempt.apply_async((attempt_id,), retry=True)
-            return True
+            with celery.connection_for_write(self.app.config["QUEUE_URL"]) as connection:
+                for attempt_id in attempt_ids:
+                    analyze_attempt.apply_async((attempt_id,), queue=self.app.config["QUEUE_NAME"],
+                                                connection=connection, retry=True)
+                    sent.add(attempt_id)
         except BrokerError:
-            log.warning("queue unreachable; attempt %s stays pending and is sent again later", attempt_id)
-            return False
+            log.warning("queue unreachable; %d attempts stay pending and are sent later", len(attempt_ids) - len(sent))
+        return sent
 
 
 def point_at(app: Flask) -> None:
-    """The broker and queue of this app's settings (tests and the CLI set them after import)."""
+    """A worker's broker and queue, from its app's settings (before the worker starts)."""
     celery.conf.update(broker_url=app.config["QUEUE_URL"], task_default_queue=app.config["QUEUE_NAME"])

@@ -3,7 +3,6 @@ analysis is killed at its deadline, its attempt fails with the reason, its proce
 and the next job runs in a fresh child."""
 import os
 import time
-from pathlib import Path
 
 import pytest
 

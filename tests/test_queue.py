@@ -141,6 +141,18 @@ def test_a_plain_celery_worker_runs_the_same_job(client, auth, queued_app, start
     wait_for(lambda: attempt_state(queued_app, attempt_id)[0] == "complete", 60, "the job")
 
 
+def test_an_upload_while_redis_is_down_is_kept_and_sent_later(client, auth, queued_app, redis_url):
+    auth.signup_and_login()
+    give_recording_consent(client, "audio")
+    queued_app.config["QUEUE_URL"] = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    attempt_id = upload_audio(client)
+    assert attempt_state(queued_app, attempt_id) == ("pending", None)
+    queued_app.config["QUEUE_URL"] = redis_url
+    with queued_app.app_context():
+        assert queued_app.extensions["job_worker"].dispatcher.enqueue_pending() == 1  # the thread's next sweep
+    assert queued_messages(queued_app) == 1
+
+
 def test_a_duplicate_message_does_nothing(client, auth, queued_app):
     from interview.queue import analyze_attempt, use_app
 
