@@ -6,11 +6,14 @@ did; any other gets a real (delivery-only) voice result. Each writes ``NAME.pid`
 can check which process ran it and that a killed one is gone. Markers live in ``job-markers``
 beside the recordings folder (a starting app sweeps files with no row out of that folder)."""
 import os
+from dataclasses import fields
 from pathlib import Path
 
 from emotion.base import VoiceAnalysis
 from emotion.speech_types import DeliveryMeasures
-from tests.test_results import DELIVERY
+
+# Light on purpose: a child imports this module inside the job's deadline.
+DELIVERY = {field.name: 1.0 for field in fields(DeliveryMeasures) if field.name != "pauses"}
 
 
 def marker(recording: str, suffix: str) -> Path:

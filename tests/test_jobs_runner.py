@@ -20,7 +20,7 @@ SPEECH_WAV = FIXTURES / "audio" / "03-01-05-02-02-01-16.wav"
 
 @pytest.fixture
 def child_app(app):
-    app.config.update(ANALYSIS_RUNNER="process", JOB_TIMEOUT_SECONDS=4,
+    app.config.update(ANALYSIS_RUNNER="process", JOB_TIMEOUT_SECONDS=6,
                       ANALYSIS_FUNCTION="tests.jobs_hooks:hang_or_deliver")
     yield app
     app.extensions["analysis_runner"].close()
@@ -66,7 +66,7 @@ def test_a_hanging_analysis_is_killed_at_its_deadline_and_the_next_job_runs(clie
     run_real_jobs(child_app)
     assert time.monotonic() - started < 60
     status, reason = attempt_state(child_app, stuck)
-    assert status == "failed" and "longer than 4 seconds and was stopped" in reason
+    assert status == "failed" and "longer than 6 seconds and was stopped" in reason
     stuck_pid = int(marker(recording_of(child_app, stuck), "pid").read_text())
     assert wait_until_gone(stuck_pid), "the stuck analysis's process still runs"
     assert attempt_state(child_app, next_one) == ("complete", None)

@@ -81,7 +81,7 @@ def start_worker(queued_app, tmp_path):
         env = {**os.environ, "FLASK_APP": "app", "POISE_QUEUE_URL": queued_app.config["QUEUE_URL"],
                "POISE_QUEUE_NAME": queued_app.config["QUEUE_NAME"], "POISE_SECRET_KEY": "test",
                "POISE_DATABASE_URL": str(queued_app.config["SQLALCHEMY_DATABASE_URI"]),
-               "POISE_RECORDINGS_DIR": queued_app.config["RECORDINGS_DIR"], "POISE_JOB_TIMEOUT_SECONDS": "4",
+               "POISE_RECORDINGS_DIR": queued_app.config["RECORDINGS_DIR"], "POISE_JOB_TIMEOUT_SECONDS": "6",
                "POISE_ANALYSIS_FUNCTION": "tests.jobs_hooks:hang_or_deliver"}
         log = open(tmp_path / "worker.log", "wb")
         workers.append(subprocess.Popen([sys.executable, "-m", *command], cwd=ROOT, env=env,
@@ -121,7 +121,7 @@ def test_uploads_are_enqueued_and_a_worker_runs_them_killing_one_past_its_deadli
     worker = start_worker()
     wait_for(lambda: attempt_state(queued_app, after)[0] in ("complete", "failed"), 120, "the second job")
     status, reason = attempt_state(queued_app, stuck)
-    assert status == "failed" and "longer than 4 seconds and was stopped" in reason
+    assert status == "failed" and "longer than 6 seconds and was stopped" in reason
     assert attempt_state(queued_app, after) == ("complete", None)
     stuck_pid = int(marker(recording_of(queued_app, stuck), "pid").read_text())
     wait_for(lambda: not process_is_running(stuck_pid), 10, "the stuck analysis's process to go")
