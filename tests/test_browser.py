@@ -84,7 +84,7 @@ def test_sign_up_answer_in_text_and_pdf_and_read_the_reports(live_server, browse
     page.wait_for_load_state("load")  # the live word count's script is in place
     essay = fixture_essays()[0]
     page.fill("#answer", essay)
-    page.wait_for_function("parseInt(document.getElementById('word-count').textContent) > 50")
+    page.wait_for_function("() => parseInt(document.getElementById('word-count').textContent) > 50")
     page.click("#submit")
     page.wait_for_url("**/attempts/*/report")
     traits = page.locator("tr.trait")

@@ -94,7 +94,7 @@ def long_essays():
 def answer_in_writing(page, essay):
     page.wait_for_load_state("load")  # the word count's script
     page.fill("#answer", essay)
-    page.wait_for_function("parseInt(document.getElementById('word-count').textContent) >= 60")
+    page.wait_for_function("() => parseInt(document.getElementById('word-count').textContent) >= 60")
     page.click("#submit")
 
 
@@ -177,7 +177,7 @@ def student_joins_and_answers(student, live_server, invite_link, session_id, tit
     # Question 1, on video: the page goes straight on to the session.
     student.click("#next-question")
     student.wait_for_url(re.compile(r"/record/video/1\?session_item=\d+"))
-    student.wait_for_function("document.getElementById('overlay').dataset.faces >= 1")  # the camera shows a face
+    student.wait_for_function("() => document.getElementById('overlay').dataset.faces >= 1")  # the camera shows a face
     record(student, 3.5)
     student.click("#send")
     student.wait_for_url(f"**/sessions/{session_id}", timeout=180_000)
@@ -217,10 +217,10 @@ def test_instructor_comments_and_marks_a_session_answer_and_the_student_reads_it
     assert teacher.get_attribute("#feedback", "data-viewer") == "instructor"
 
     # A comment at 0:02 of the replay.
-    teacher.wait_for_function("document.getElementById('replay-video').readyState >= 1")
+    teacher.wait_for_function("() => document.getElementById('replay-video').readyState >= 1")
     teacher.wait_for_selector("#moment-picker:not([hidden])")
     teacher.evaluate("document.getElementById('replay-video').currentTime = 2.2")
-    teacher.wait_for_function("document.getElementById('comment-at-now').textContent === 'Comment at 0:02'")
+    teacher.wait_for_function("() => document.getElementById('comment-at-now').textContent === 'Comment at 0:02'")
     teacher.click("#comment-at-now")
     assert teacher.input_value("#comment-at_seconds") == "2.2"
     assert teacher.inner_text("#comment-moment") == "At 0:02"
@@ -253,7 +253,7 @@ def test_instructor_comments_and_marks_a_session_answer_and_the_student_reads_it
     assert "Structure" in student.inner_text(f"#mark-{criterion_id}")
 
     # The comment shows under the replay when it reaches its moment.
-    student.wait_for_function("document.getElementById('replay-video').readyState >= 1")
+    student.wait_for_function("() => document.getElementById('replay-video').readyState >= 1")
     assert student.is_hidden("#comment-caption")
     student.evaluate("""() => { const video = document.getElementById('replay-video');
                                 video.currentTime = 2.0; video.dispatchEvent(new Event('timeupdate')); }""")

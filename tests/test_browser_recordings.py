@@ -84,7 +84,7 @@ def test_video_answer_with_live_overlay_and_report(browser, live_server):
     page = signed_in_page(browser, live_server, "video@example.com")
     page.goto(live_server.url + "/record/video/1")
     # The live overlay found and drew a face from the fake camera.
-    page.wait_for_function("document.getElementById('overlay').dataset.faces >= 1")
+    page.wait_for_function("() => document.getElementById('overlay').dataset.faces >= 1")
     keep_screenshot(page, "video_recording")
     record_and_send(page)
     page.wait_for_selector("#face-chart .main-svg")
@@ -98,7 +98,7 @@ def test_video_answer_with_live_overlay_and_report(browser, live_server):
     page.locator("#face-chart").scroll_into_view_if_needed()
     box = page.locator("#face-chart .nsewdrag").first.bounding_box()
     page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.5)
-    page.wait_for_function("document.getElementById('replay-video').currentTime > 1.0", timeout=10_000)
+    page.wait_for_function("() => document.getElementById('replay-video').currentTime > 1.0", timeout=10_000)
     assert "estimates" in page.inner_text("main")
     # The user's own attempts at the question, this one marked, and a way to try again.
     assert page.locator("#attempts tbody tr.current").count() == 1
@@ -118,7 +118,7 @@ def test_audio_answer_with_level_meter_and_report(browser, live_server):
     for _ in range(10):
         page.click("h1")
         try:
-            page.wait_for_function("document.getElementById('level').value > 0", timeout=9000)
+            page.wait_for_function("() => document.getElementById('level').value > 0", timeout=9000)
             break
         except PlaywrightTimeout:
             continue
@@ -191,7 +191,7 @@ def test_refused_or_failed_uploads_leave_the_page_ready_and_leaving_asks_first(b
     page.route("**/api/attempts", lambda route: held.append(route))
     record(page, 1.5)
     page.click("#send")
-    page.wait_for_function("document.getElementById('status').textContent.startsWith('Uploading')")
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Uploading')")
     assert page.is_disabled("#start") and leaving_asks_first(page)
     held[0].fulfill(status=422, json={"error": "This recording could not be read."})
     assert_ready_to_record_again(page, "This recording could not be read. Press Start to record again.")

@@ -91,3 +91,40 @@ def test_no_template_has_inline_event_handlers_or_scripts():
         text = template.read_text()
         assert not handler.search(text), template
         assert not inline_script.search(text), template
+
+
+# --- In a real Chromium: the policy blocks nothing the pages need (charts, recorder, replay). ---
+
+CSP_WATCH = """window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation",
+  (e) => window.__cspViolations.push(e.violatedDirective + " " + e.blockedURI));"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_pages_draw_their_charts_under_the_policy(tmp_path_factory):
+    from tests.test_browser import CHROMIUM, CHROMIUM_ARGS, make_live_server, sign_up
+    from tests.test_reports import add_recorded_attempt
+
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    server = make_live_server(tmp_path_factory.mktemp("csp"))
+    live = next(server)
+    try:
+        with playwright_api.sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            page, user_id = sign_up(chromium, live, "csp@example.com")
+            page.add_init_script(CSP_WATCH)
+            report = add_recorded_attempt(live.app, user_id, "audio", 1)
+            add_recorded_attempt(live.app, user_id, "video", 1)
+            for path, drawn in ((f"/attempts/{report}/report", ".main-svg"), ("/history", "#trend-audio .main-svg")):
+                page.goto(live.url + path)
+                page.wait_for_selector(drawn)
+                assert page.evaluate("window.__cspViolations") == [], path
+            page.goto(live.url + "/privacy/consent/video?next=/record/video/1")
+            page.click("main button[type=submit]")
+            page.goto(live.url + "/record/video/1")
+            page.wait_for_selector("#recorder")
+            assert page.evaluate("window.__cspViolations") == [], "/record/video/1"
+            chromium.close()
+    finally:
+        next(server, None)
