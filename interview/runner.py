@@ -15,11 +15,13 @@ result (:mod:`emotion.base`) out. Every runner calls it, and the caller stores t
 keep its start-up under ``if __name__ == "__main__":`` (gunicorn, flask, celery and pytest do).
 """
 import concurrent.futures
+import ctypes
 import importlib
 import logging
 import math
 import multiprocessing
 import os
+import signal
 import threading
 import time
 from typing import Callable
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT_SECONDS = 600.0
 PROGRESS_EVERY_SECONDS = 5.0
 ANALYSIS_FUNCTION = "interview.runner:analyze_recording"
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 Progress = Callable[[int], None]
 
@@ -81,7 +84,8 @@ class ProcessRunner:
             if self._pool is None:
                 from pebble import ProcessPool
 
-                self._pool = ProcessPool(max_workers=self.workers, context=multiprocessing.get_context("spawn"))
+                self._pool = ProcessPool(max_workers=self.workers, initializer=die_with_parent,
+                                         context=multiprocessing.get_context("spawn"))
             return self._pool
 
     def run(self, path, modality: str, read_emotions: bool, progress: Progress):
@@ -106,6 +110,18 @@ class ProcessRunner:
                 self._pool.stop()
                 self._pool.join()
                 self._pool = None
+
+
+def die_with_parent() -> None:
+    """In the child: a parent killed outright (SIGKILL, OOM) takes this child with it, so an
+    orphaned analysis never keeps spinning. Linux only; elsewhere the child ends at its next job."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the parent was already gone before the line above
+        os._exit(1)
 
 
 def duration_text(seconds: float) -> str:

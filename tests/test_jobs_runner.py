@@ -3,6 +3,7 @@ analysis is killed at its deadline, its attempt fails with the reason, its proce
 and the next job runs in a fresh child."""
 import os
 import time
+from pathlib import Path
 
 import pytest
 
@@ -82,6 +83,34 @@ def test_the_child_is_reused_across_jobs(client, auth, child_app):
     pids = {marker(recording_of(child_app, attempt_id), "pid").read_text() for attempt_id in attempts}
     assert [attempt_state(child_app, attempt_id)[0] for attempt_id in attempts] == ["complete"] * 2
     assert len(pids) == 1 and int(pids.pop()) != os.getpid()
+
+
+def test_a_killed_worker_takes_its_analysis_child_with_it(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    recording = tmp_path / "recordings" / "1" / "a.wav"
+    recording.parent.mkdir(parents=True)
+    recording.touch()
+    marker(str(recording), "hang").touch()
+    worker = subprocess.Popen([sys.executable, "-c", (
+        "from interview.runner import ProcessRunner; from tests.jobs_hooks import hang_or_deliver; "
+        f"ProcessRunner(600, hang_or_deliver).run({str(recording)!r}, 'audio', False, lambda percent: None)")],
+        cwd=Path(__file__).resolve().parent.parent)
+    pid_file = marker(str(recording), "pid")
+    try:
+        deadline = time.monotonic() + 60
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        child = int(pid_file.read_text())
+        worker.kill()  # as the OOM killer or a kill -9 would
+        worker.wait()
+        assert wait_until_gone(child), "the orphaned analysis still spins"
+    finally:
+        worker.kill()
+        if pid_file.exists() and process_is_running(int(pid_file.read_text() or 0)):
+            os.kill(int(pid_file.read_text()), signal.SIGKILL)
 
 
 @pytest.mark.slow
