@@ -15,13 +15,11 @@ result (:mod:`emotion.base`) out. Every runner calls it, and the caller stores t
 keep its start-up under ``if __name__ == "__main__":`` (gunicorn, flask, celery and pytest do).
 """
 import concurrent.futures
-import ctypes
 import importlib
 import logging
 import math
 import multiprocessing
 import os
-import signal
 import threading
 import time
 from typing import Callable
@@ -33,7 +31,7 @@ log = logging.getLogger(__name__)
 DEFAULT_TIMEOUT_SECONDS = 600.0
 PROGRESS_EVERY_SECONDS = 5.0
 ANALYSIS_FUNCTION = "interview.runner:analyze_recording"
-PR_SET_PDEATHSIG = 1  # linux/prctl.h
+PARENT_CHECK_SECONDS = 1.0
 
 Progress = Callable[[int], None]
 
@@ -114,14 +112,16 @@ class ProcessRunner:
 
 def die_with_parent() -> None:
     """In the child: a parent killed outright (SIGKILL, OOM) takes this child with it, so an
-    orphaned analysis never keeps spinning. Linux only; elsewhere the child ends at its next job."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    except (OSError, AttributeError):
-        return
-    if os.getppid() == 1:  # the parent was already gone before the line above
+    orphaned analysis never keeps spinning. A watch thread rather than Linux's PR_SET_PDEATHSIG,
+    which fires when the *thread* that started the child ends, not the process."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(PARENT_CHECK_SECONDS)
         os._exit(1)
+
+    threading.Thread(target=watch, name="poise-parent-watch", daemon=True).start()
 
 
 def duration_text(seconds: float) -> str:
