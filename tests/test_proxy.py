@@ -69,7 +69,8 @@ def gunicorn_port(tmp_path_factory):
     env = dict(os.environ, POISE_BIND=f"127.0.0.1:{port}", POISE_WORKERS="1", POISE_THREADS="2",
                POISE_CLIENT_TIMEOUT=str(CLIENT_TIMEOUT), POISE_WARM_MODELS="0", POISE_JOBS="0",
                POISE_SECRET_KEY="test", POISE_DATABASE_URL=database, POISE_BEHIND_PROXY="1",
-               POISE_RECORDINGS_DIR=str(folder / "recordings"))
+               POISE_RECORDINGS_DIR=str(folder / "recordings"),
+               GUNICORN_CMD_ARGS="--no-control-socket")  # not the user's one socket: another gunicorn may hold it
     with open(folder / "gunicorn.log", "wb") as log:
         server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:create_app()"],
                                   cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
