@@ -8,10 +8,15 @@ average reads one row per candidate however many scores are stored.
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from interview.extensions import db
 from interview.models import ALL_QUESTIONS, Attempt, AttemptStatus, Role, Score, ScoreTotal, User
 from interview.privacy.readings import shown_in_queries
+
+
+# INSERT ... ON CONFLICT DO UPDATE, where the database has it (others update, then insert).
+_UPSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 @dataclass(frozen=True)
@@ -69,21 +74,24 @@ def forget_scores(attempt: Attempt) -> None:
 
 
 def _add_to_total(attempt: Attempt, score: Score, question_id: int, sign: int) -> None:
-    # One atomic UPDATE (no read-modify-write), so concurrent workers cannot lose a score.
-    key = (
-        (ScoreTotal.modality == attempt.modality)
-        & (ScoreTotal.question_id == question_id)
-        & (ScoreTotal.name == score.name)
-        & (ScoreTotal.user_id == attempt.user_id)
-    )
+    # One atomic statement (no read-modify-write), so concurrent workers cannot lose a score.
+    values = dict(modality=attempt.modality, question_id=question_id, name=score.name, user_id=attempt.user_id)
+    upsert = _UPSERTS.get(db.engine.dialect.name)
+    if sign > 0 and upsert is not None:
+        # Two workers may both find no row yet (PostgreSQL runs them at once): the second adds to
+        # the first's row instead of failing on the primary key.
+        statement = upsert(ScoreTotal).values(**values, total=score.value, count=1)
+        db.session.execute(statement.on_conflict_do_update(
+            index_elements=list(values),
+            set_={"total": ScoreTotal.total + statement.excluded.total, "count": ScoreTotal.count + 1}))
+        return
+    key = [getattr(ScoreTotal, column) == value for column, value in values.items()]
     changed = db.session.execute(
-        update(ScoreTotal).where(key).values(
+        update(ScoreTotal).where(*key).values(
             total=ScoreTotal.total + sign * score.value, count=ScoreTotal.count + sign)
     ).rowcount
     if changed == 0 and sign > 0:
-        db.session.execute(insert(ScoreTotal).values(
-            modality=attempt.modality, question_id=question_id, name=score.name,
-            user_id=attempt.user_id, total=score.value, count=1))
+        db.session.execute(insert(ScoreTotal).values(**values, total=score.value, count=1))
 
 
 def completed_attempts(user_id: int, modality: str, limit: int = 50) -> list[Attempt]:

@@ -12,6 +12,7 @@ from emotion.text import top_words, word_count
 from interview.auth import services as accounts
 from interview.questions import seed_question_bank
 from interview.extensions import db
+from tests.databases import POSTGRES_URL, PostgresServer, on_postgres
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DATASETS = Path(os.environ.get("POISE_DATASETS", REPO_ROOT.parent / "shared" / "datasets"))
@@ -54,19 +55,49 @@ def fake_model(monkeypatch):
     return analyzer
 
 
+@pytest.fixture(scope="session")
+def postgres(tmp_path_factory):
+    """The PostgreSQL server named by POISE_TEST_DATABASE_URL, with a migrated and seeded
+    template database; None when the tests run on SQLite."""
+    if not on_postgres():
+        yield None
+        return
+    server = PostgresServer(POSTGRES_URL)
+    server.template = server.create()
+    template = create_app({"INSTANCE_PATH": str(tmp_path_factory.mktemp("template")), "SECRET_KEY": "template",
+                           "SQLALCHEMY_DATABASE_URI": server.url_for(server.template), "JOBS_ENABLED": False})
+    with template.app_context():
+        upgrade()
+        seed_question_bank()
+        db.engine.dispose()
+    yield server
+    server.close()
+
+
 @pytest.fixture
-def app(tmp_path):
+def database_url(tmp_path, postgres):
+    """A new, migrated database for one test: a SQLite file, or a PostgreSQL database."""
+    if postgres is None:
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return
+    name = postgres.create(template=postgres.template)
+    yield postgres.url_for(name)
+    postgres.drop(name)
+
+
+@pytest.fixture
+def app(tmp_path, database_url):
     app = create_app({
         "INSTANCE_PATH": str(tmp_path / "instance"),
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        "SQLALCHEMY_DATABASE_URI": database_url,
         "PDF_TIMEOUT_SECONDS": 10.0,
         "RECORDINGS_DIR": str(tmp_path / "recordings"),
         "JOBS_ENABLED": False,  # tests run jobs explicitly, in the test's own thread
     })
     with app.app_context():
-        upgrade()  # the real Alembic migrations, not create_all
+        upgrade()  # the real Alembic migrations, not create_all (a no-op on a copy of the template)
         seed_question_bank()
     yield app
     with app.app_context():

@@ -3,6 +3,7 @@ from interview.extensions import db
 from interview.models import Attempt, Score, User
 from interview.answers.services import delete_attempt
 from interview.scoring import cohort_averages, cohort_query, record_scores
+from tests.databases import sqlite_only
 
 
 def _user(email, role="candidate"):
@@ -75,6 +76,7 @@ def test_deleting_an_attempt_takes_it_out_of_the_average(app):
         assert cohort_averages("text", me.id) == {}
 
 
+@sqlite_only("EXPLAIN QUERY PLAN; tests/test_postgres.py reads PostgreSQL's plan")
 def test_cohort_query_reads_the_totals_primary_key(app):
     """The query cohort_averages really sends (compiled from it, not written out again)."""
     with app.app_context():

@@ -3,7 +3,8 @@ from datetime import datetime, timezone
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, false, true
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, event, false, true
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -16,6 +17,18 @@ MAX_ID = 2**31 - 1
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@event.listens_for(Engine, "connect")
+def _postgres_sessions_in_utc(dbapi_connection, _record) -> None:
+    """Times are stored and printed as UTC (SQLite hands them back as stored). PostgreSQL would
+    hand them back in its server's time zone, so every session of ours runs in UTC."""
+    if not type(dbapi_connection).__module__.startswith("psycopg"):
+        return
+    autocommit = dbapi_connection.autocommit
+    dbapi_connection.autocommit = True  # a SET inside the pool's first transaction would roll back
+    dbapi_connection.execute("SET TIME ZONE 'UTC'")
+    dbapi_connection.autocommit = autocommit
 
 
 class Role(StrEnum):
