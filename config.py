@@ -31,6 +31,9 @@ def settings_from_environment(instance_path: Path) -> dict:
     return {
         "SECRET_KEY": os.environ.get("POISE_SECRET_KEY") or _instance_secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # A pooled connection is checked before use, so a database server's restart costs no
+        # request a 500 (PostgreSQL drops every connection; SQLite pays a trivial SELECT 1).
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("POISE_SECURE_COOKIES", "0") == "1",

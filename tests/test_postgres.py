@@ -7,7 +7,8 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.pool import NullPool
 
 from interview.extensions import db
 from interview.jobs import claim_next_attempt
@@ -139,3 +140,16 @@ def test_cohort_query_reads_the_totals_primary_key(app):
         indexes = {node.get("Index Name") for node in _plan_nodes(plan)}
         assert on_totals and all(node["Node Type"] != "Seq Scan" for node in on_totals), plan
         assert "score_total_pkey" in indexes, plan
+
+
+def test_pages_survive_the_database_server_dropping_every_connection(app, client, auth):
+    """As after a PostgreSQL restart: pooled connections are dead; the next request must not
+    be the one that finds out (a 500)."""
+    auth.signup_and_login()
+    assert client.get("/").status_code == 200
+    with app.app_context():
+        outsider = create_engine(db.engine.url, poolclass=NullPool)  # not one of the pool's own
+    with outsider.connect() as connection:
+        connection.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                                "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    assert client.get("/").status_code == 200
