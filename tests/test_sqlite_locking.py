@@ -12,6 +12,9 @@ from app import create_app
 from interview import sqlite_writes
 from interview.extensions import db
 from interview.models import Attempt
+from tests.databases import sqlite_only
+
+pytestmark = sqlite_only("SQLite's write lock; the SQLite run covers it, and PostgreSQL has no such lock")
 
 PROCESSES, THREADS, TRANSACTIONS = 3, 3, 25
 BUSY_TIMEOUT_MS = 5  # SQLite's own wait, far below what a burst needs
