@@ -1,11 +1,12 @@
-"""Security headers on every response, and trust in a reverse proxy's X-Forwarded-* headers
-only where the deployment says one is in front (``POISE_BEHIND_PROXY=1``).
+"""Security headers on every response, no malformed form (a NUL character, a part with no
+readable name) past the first check, and trust in a reverse proxy's X-Forwarded-* headers only
+where the deployment says one is in front (``POISE_BEHIND_PROXY=1``).
 
 A small ``after_request`` rather than flask-talisman: the policy is a handful of fixed headers
 plus one per-page rule (camera and microphone on the recording pages only), and a view may
 already have set a stricter Referrer-Policy (password-reset and share links) that must win.
 """
-from flask import Flask, current_app, request
+from flask import Flask, abort, current_app, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 # Every script is served from this origin (static/ and /vendor); no inline script may run
@@ -33,11 +34,27 @@ DEVICES_DENIED = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 
 def init_app(app: Flask) -> None:
+    # Ahead of every other check, CSRFProtect's included: it fails (a 500) on a form part whose
+    # name could not be read, when it looks for a prefixed token among the form's keys.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_malformed_input)
     app.after_request(add_security_headers)
     if app.config.get("BEHIND_PROXY"):
         # One proxy: trust exactly one hop of X-Forwarded-For/-Proto/-Host, so a client cannot
         # forge its address or make a plain-HTTP request look secure.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def refuse_malformed_input():
+    """A 400 for a form field, query value or path part holding a NUL character (no one types
+    one, and PostgreSQL cannot store one: a name with one in it failed sign-up with a 500), and
+    for a multipart part whose name could not be read (its key is None: a 500 in CSRFProtect)."""
+    if any(not isinstance(key, str) for key in request.form):
+        abort(400)
+    values = [value for _, value in request.args.items(multi=True)]
+    values += [value for _, value in request.form.items(multi=True)]
+    values += (request.view_args or {}).values()
+    if any(isinstance(value, str) and "\x00" in value for value in values):
+        abort(400)
 
 
 def add_security_headers(response):
