@@ -18,6 +18,7 @@ worker that would have to preload the models before the fork.
 import logging
 import os
 import threading
+import time
 
 from celery import Celery
 from flask import Flask
@@ -29,6 +30,10 @@ from interview.job_queries import claim_attempt, pending_attempt_ids
 log = logging.getLogger(__name__)
 
 TASK_NAME = "poise.analyze_attempt"
+# A pending attempt is sent again when it is still pending this long after it was sent: its
+# message may have died with the broker (a Redis restart without its data). A duplicate is
+# harmless: the worker's atomic claim runs each attempt once.
+RESEND_AFTER_SECONDS = 300
 
 celery = Celery("poise")
 celery.conf.update(
@@ -84,19 +89,20 @@ def worker_runner(app: Flask, slots: int) -> None:
 
 
 class QueueDispatcher:
-    """Sends pending attempts to the queue (once per process; a duplicate is harmless)."""
+    """Sends pending attempts to the queue, and again if one is still pending
+    RESEND_AFTER_SECONDS later (a duplicate is harmless)."""
 
     def __init__(self, app: Flask):
         self.app = app
-        self._enqueued: set[int] = set()
+        self._sent_at: dict[int, float] = {}   # attempt id -> time.monotonic() when sent
 
     def enqueue_pending(self) -> int:
-        pending = pending_attempt_ids()
-        self._enqueued &= set(pending)
-        unsent = [attempt_id for attempt_id in pending if attempt_id not in self._enqueued]
-        if unsent:
-            self._enqueued |= self._send(unsent)
-        return len(set(unsent) & self._enqueued)
+        pending, now = pending_attempt_ids(), time.monotonic()
+        self._sent_at = {i: at for i, at in self._sent_at.items() if i in set(pending)}
+        due = [i for i in pending if now - self._sent_at.get(i, -float("inf")) >= RESEND_AFTER_SECONDS]
+        sent = self._send(due) if due else set()
+        self._sent_at.update({attempt_id: now for attempt_id in sent})
+        return len(sent)
 
     def _send(self, attempt_ids: list[int]) -> set[int]:
         """The ids sent; none when the broker cannot be reached (they are sent on a later sweep)."""

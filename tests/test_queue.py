@@ -154,6 +154,27 @@ def test_an_upload_while_redis_is_down_is_kept_and_sent_later(client, auth, queu
     assert queued_messages(queued_app) == 1
 
 
+def test_a_message_lost_with_the_broker_is_sent_again(client, auth, queued_app, monkeypatch):
+    """Redis restarted without its data: the attempt stays pending, so once RESEND_AFTER_SECONDS
+    have passed since it was sent, the next sweep sends it again (and only then)."""
+    import interview.queue as queue
+
+    auth.signup_and_login()
+    give_recording_consent(client, "audio")
+    attempt_id = upload_audio(client)
+    assert queued_messages(queued_app) == 1
+    with queued_app.app_context():
+        dispatcher = queued_app.extensions["job_worker"].dispatcher
+        assert dispatcher.enqueue_pending() == 0                 # sent on upload: not again at once
+        clock = queue.time.monotonic()
+        monkeypatch.setattr(queue.time, "monotonic", lambda: clock + queue.RESEND_AFTER_SECONDS + 1)
+        assert dispatcher.enqueue_pending() == 1                 # still pending: sent again
+        db.session.get(Attempt, attempt_id).status = "running"
+        db.session.commit()
+        monkeypatch.setattr(queue.time, "monotonic", lambda: clock + 3 * queue.RESEND_AFTER_SECONDS)
+        assert dispatcher.enqueue_pending() == 0                 # claimed: never sent again
+
+
 def test_a_duplicate_message_does_nothing(client, auth, queued_app):
     from interview.queue import analyze_attempt, use_app
 

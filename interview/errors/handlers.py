@@ -1,8 +1,9 @@
 """Central error handlers: a readable page (or JSON for API calls), never a traceback."""
 import logging
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, Response, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from emotion.errors import ModelUnavailable
@@ -58,6 +59,26 @@ def http_error(error: HTTPException):
         return internal_error(error)
     status = error.code or 500
     return _respond(status, FRIENDLY_MESSAGES.get(status, error.description or "Error"))
+
+
+@bp.app_errorhandler(OperationalError)
+def database_unavailable(error: OperationalError):
+    """The database could not be reached (a PostgreSQL restart, a network cut): 503 with a
+    Retry-After, answered without touching the database again (no template that would load
+    the signed-in user)."""
+    try:
+        db.session.rollback()
+    except OperationalError:
+        pass  # the connection is gone; the pool checks connections before their next use
+    log.warning("Database unavailable on %s %s: %s", request.method, request.path, error.orig)
+    message = "The database is unavailable for a moment. Nothing you saved is lost; try again in a few seconds."
+    if _wants_json():
+        response = jsonify(error=message)
+    else:
+        response = Response(f"<!doctype html><title>Try again shortly</title><p>{message}</p>", mimetype="text/html")
+    response.status_code = 503
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 @bp.app_errorhandler(Exception)
