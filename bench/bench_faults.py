@@ -211,47 +211,73 @@ def fault_upload(args) -> None:
         stack.close()
 
 
+class ServerFaults:
+    """Readers and uploads against a PostgreSQL + Redis stack while its servers restart."""
+
+    def __init__(self, stack: Stack):
+        self.stack = stack
+        self.users = [Client(stack.base, f"srv{i}@example.com") for i in range(4)]
+        for user in self.users:
+            user.consent("video")
+        self.stop = threading.Event()
+        self.log: list[tuple[float, bool, str]] = []  # (time answered, ok, what)
+        self.attempts: list[tuple[Client, int]] = []
+        self.upload_results: list[str] = []
+
+    def reader(self, user: Client) -> None:
+        while not self.stop.is_set():
+            try:  # logged when the answer comes (a page started before a restart may fail in it)
+                code = user.http.get(self.stack.base + "/history", timeout=30).status_code
+                self.log.append((time.monotonic(), code < 400, str(code)))
+            except requests.RequestException as error:
+                self.log.append((time.monotonic(), False, type(error).__name__))
+            time.sleep(0.05)
+
+    def upload_all(self, label: str) -> None:
+        for i, user in enumerate(self.users):
+            try:
+                response = user.upload(CLIPS[i % len(CLIPS)], timeout=60)
+                self.upload_results.append(f"{label}:{response.status_code}")
+                if response.status_code == 201:
+                    self.attempts.append((user, response.json()["id"]))
+            except requests.RequestException as error:
+                self.upload_results.append(f"{label}:{type(error).__name__}")
+
+    def window(self, start: float, end: float, back: float) -> str:
+        inside = [entry for entry in self.log if start <= entry[0] < end]
+        bad = [entry[2] for entry in inside if not entry[1]]
+        first_ok = next((t for t, ok, _ in sorted(self.log) if t >= back and ok), None)
+        return (f"{len(inside)} page loads answered, {len(bad)} errors {sorted(set(bad))}; first good page "
+                f"{(first_ok - back) if first_ok else float('nan'):.2f} s after it was back")
+
+    def job_states(self, began: float, since: float, wait: float) -> dict:
+        done_at = {}
+        while time.monotonic() - since < wait:
+            for user, attempt_id in self.attempts:
+                if attempt_id not in done_at:
+                    state = user.status(attempt_id)
+                    if state["status"] in ("complete", "failed"):
+                        done_at[attempt_id] = (state["status"], time.monotonic() - began)
+            if len(done_at) == len(self.attempts):
+                break
+            time.sleep(1)
+        return {attempt_id: done_at.get(attempt_id) or (user.status(attempt_id)["status"], None)
+                for user, attempt_id in self.attempts}
+
+
 def fault_servers(args) -> None:
     say("\n(c) Redis, then PostgreSQL, restarted under load (2 web workers, 2 queue workers, 8 readers)")
     stack = Stack("postgres", web_workers=2, queue_workers=2)
     try:
         stack.start()
-        users = [Client(stack.base, f"srv{i}@example.com") for i in range(4)]
-        for user in users:
-            user.consent("video")
-        stop = threading.Event()
-        log: list[tuple[float, bool, str]] = []  # (time answered, ok, what)
-
-        def reader(user: Client) -> None:
-            while not stop.is_set():
-                try:  # logged when the answer comes (a page started before a restart may fail in it)
-                    code = user.http.get(stack.base + "/history", timeout=30).status_code
-                    log.append((time.monotonic(), code < 400, str(code)))
-                except requests.RequestException as error:
-                    log.append((time.monotonic(), False, type(error).__name__))
-                time.sleep(0.05)
-
-        readers = [threading.Thread(target=reader, args=(users[i % 4],), daemon=True) for i in range(8)]
-        for thread in readers:
-            thread.start()
-        attempts: list[tuple[Client, int]] = []
-        upload_results: list[str] = []
-
-        def upload_all(label: str) -> None:
-            for i, user in enumerate(users):
-                try:
-                    response = user.upload(CLIPS[i % len(CLIPS)], timeout=60)
-                    upload_results.append(f"{label}:{response.status_code}")
-                    if response.status_code == 201:
-                        attempts.append((user, response.json()["id"]))
-                except requests.RequestException as error:
-                    upload_results.append(f"{label}:{type(error).__name__}")
-
-        upload_all("before")
+        run = ServerFaults(stack)
+        for i in range(8):
+            threading.Thread(target=run.reader, args=(run.users[i % 4],), daemon=True).start()
+        run.upload_all("before")
         time.sleep(2)
         began = time.monotonic()
         stack.stop_redis()
-        upload_all("redis down")
+        run.upload_all("redis down")
         time.sleep(3)
         stack.start_redis()
         redis_back = time.monotonic()
@@ -259,39 +285,19 @@ def fault_servers(args) -> None:
         pg_began = time.monotonic()
         stack.restart_postgres()
         pg_back = time.monotonic()
-        upload_all("after")
-
-        def window(start: float, end: float, back: float) -> str:
-            inside = [entry for entry in log if start <= entry[0] < end]
-            bad = [entry[2] for entry in inside if not entry[1]]
-            first_ok = next((t for t, ok, _ in sorted(log) if t >= back and ok), None)
-            return (f"{len(inside)} page loads answered, {len(bad)} errors {sorted(set(bad))}; first good page "
-                    f"{(first_ok - back) if first_ok else float('nan'):.2f} s after it was back")
-
+        run.upload_all("after")
         time.sleep(5)
         say(f"  Redis down {redis_back - began:.1f} s (no persistence: queued messages lost): "
-            f"{window(began, pg_began, redis_back)}")
+            f"{run.window(began, pg_began, redis_back)}")
         say(f"  PostgreSQL restart (pg_ctl -m fast restart, {pg_back - pg_began:.1f} s): "
-            f"{window(pg_began, pg_back + 5, pg_back)}")
-        say(f"  uploads: {upload_results}")
-        done_at = {}
-        while time.monotonic() - pg_back < args.wait:
-            for user, attempt_id in attempts:
-                if attempt_id not in done_at:
-                    state = user.status(attempt_id)
-                    if state["status"] in ("complete", "failed"):
-                        done_at[attempt_id] = (state["status"], time.monotonic() - began)
-            if len(done_at) == len(attempts):
-                break
-            time.sleep(1)
-        stop.set()
-        states = {}
-        for user, attempt_id in attempts:
-            states[attempt_id] = done_at.get(attempt_id) or (user.status(attempt_id)["status"], None)
-        say(f"  jobs (id: status, s after Redis went down): "
+            f"{run.window(pg_began, pg_back + 5, pg_back)}")
+        say(f"  uploads: {run.upload_results}")
+        states = run.job_states(began, pg_back, args.wait)
+        run.stop.set()
+        say("  jobs (id: status, s after Redis went down): "
             + ", ".join(f"{a}: {s}{'' if t is None else f' {t:.0f}'}" for a, (s, t) in sorted(states.items())))
-        late = [entry for entry in log if entry[0] >= pg_back + 5 and not entry[1]]
-        say(f"  page errors after both were back: {len(late)} of {len([e for e in log if e[0] >= pg_back + 5])}")
+        late = [entry for entry in run.log if entry[0] >= pg_back + 5 and not entry[1]]
+        say(f"  page errors after both were back: {len(late)} of {len([e for e in run.log if e[0] >= pg_back + 5])}")
     finally:
         stack.close()
 

@@ -28,6 +28,87 @@ from bench.stack import CLIPS, Client, Stack, percentile
 POLL_SECONDS = 1.0
 
 
+class LoadRun:
+    """One set-up under load: its uploads, its readers, and the wait for every analysis."""
+
+    def __init__(self, stack: Stack, users: list, args):
+        self.stack, self.users, self.args = stack, users, args
+        self.errors: list[str] = []
+        self.reader_ms: list[float] = []
+        self.upload_ms: list[float] = []
+        self.attempts: list[tuple[Client, int]] = []
+        self.reports: dict[int, str] = {}
+        self.done = threading.Event()
+        self.lock = threading.Lock()
+
+    def note_error(self, what: str) -> None:
+        with self.lock:
+            self.errors.append(what)
+
+    def upload(self, index: int) -> None:
+        user, clip = self.users[index], CLIPS[index % len(CLIPS)]
+        started = time.perf_counter()
+        try:
+            response = user.upload(clip)
+        except requests.RequestException as error:
+            return self.note_error(f"upload: {type(error).__name__}: {str(error)[-70:]}")
+        with self.lock:
+            self.upload_ms.append((time.perf_counter() - started) * 1000)
+        if response.status_code != 201:
+            return self.note_error(f"upload: {response.status_code}")
+        body = response.json()
+        with self.lock:
+            self.attempts.append((user, body["id"] if "id" in body else int(body["status_url"].rsplit("/", 1)[1])))
+            self.reports[index] = body["report_url"]
+
+    def reader(self, index: int) -> None:
+        # Each reader signs in on its own (its own session), as one of the uploading users.
+        owner = index % len(self.users)
+        user = Client(self.stack.base, f"load{owner}@example.com", signup=False)
+        for path in itertools.cycle(["/history", "report"]):
+            if self.done.is_set():
+                return
+            if path == "report":
+                path = self.reports.get(owner)
+                if path is None:
+                    continue
+            self.read(user, path)
+
+    def read(self, user, path: str) -> None:
+        started = time.perf_counter()
+        try:
+            response = user.http.get(self.stack.base + path, timeout=60)
+        except requests.RequestException as error:
+            return self.note_error(f"read {path}: {type(error).__name__}: {str(error)[-70:]}")
+        with self.lock:
+            self.reader_ms.append((time.perf_counter() - started) * 1000)
+        if response.status_code >= 400:
+            self.note_error(f"read {path}: {response.status_code}")
+
+    def wait_for_analyses(self, started: float) -> dict[int, str]:
+        states: dict[int, str] = {}
+        while time.monotonic() - started < self.args.max_wait:
+            for user, attempt_id in self.attempts:
+                if states.get(attempt_id) in ("complete", "failed"):
+                    continue
+                try:
+                    states[attempt_id] = user.status(attempt_id)["status"]
+                except requests.RequestException as error:
+                    self.note_error(f"status: {type(error).__name__}: {str(error)[-70:]}")
+            if all(states.get(a) in ("complete", "failed") for _, a in self.attempts):
+                break
+            time.sleep(POLL_SECONDS)
+        return states
+
+    def result(self, kind: str, uploaded: float, all_done: float, states: dict[int, str]) -> dict:
+        finished = sum(s in ("complete", "failed") for s in states.values())
+        return {"kind": kind, "errors": self.errors, "reader_ms": self.reader_ms, "upload_ms": self.upload_ms,
+                "uploaded_s": uploaded, "done_s": all_done,
+                "complete": sum(s == "complete" for s in states.values()),
+                "failed": sum(s == "failed" for s in states.values()),
+                "unfinished": len(self.attempts) - finished}
+
+
 def run(kind: str, args) -> dict:
     stack = Stack(kind, args.web_workers, args.queue_workers if kind == "postgres" else 0)
     try:
@@ -36,84 +117,20 @@ def run(kind: str, args) -> dict:
             users = list(pool.map(lambda i: Client(stack.base, f"load{i}@example.com"), range(args.uploads)))
         for user in users:
             user.consent("video")
-        errors: list[str] = []
-        reader_ms: list[float] = []
-        upload_ms: list[float] = []
-        attempts: list[tuple[Client, int]] = []
-        reports: dict[int, str] = {}
-        done = threading.Event()
-        lock = threading.Lock()
-
-        def note_error(what: str) -> None:
-            with lock:
-                errors.append(what)
-
-        def upload(index: int) -> None:
-            user, clip = users[index], CLIPS[index % len(CLIPS)]
-            started = time.perf_counter()
-            try:
-                response = user.upload(clip)
-            except requests.RequestException as error:
-                return note_error(f"upload: {type(error).__name__}: {str(error)[-70:]}")
-            with lock:
-                upload_ms.append((time.perf_counter() - started) * 1000)
-            if response.status_code != 201:
-                return note_error(f"upload: {response.status_code}")
-            with lock:
-                attempts.append((user, response.json()["id"] if "id" in response.json()
-                                 else int(response.json()["status_url"].rsplit("/", 1)[1])))
-                reports[index] = response.json()["report_url"]
-
-        def reader(index: int) -> None:
-            # Each reader signs in on its own (its own session), as one of the uploading users.
-            owner = index % len(users)
-            user = Client(stack.base, f"load{owner}@example.com", signup=False)
-            for path in itertools.cycle(["/history", "report"]):
-                if done.is_set():
-                    return
-                if path == "report":
-                    path = reports.get(owner)
-                    if path is None:
-                        continue
-                started = time.perf_counter()
-                try:
-                    response = user.http.get(stack.base + path, timeout=60)
-                except requests.RequestException as error:
-                    note_error(f"read {path}: {type(error).__name__}: {str(error)[-70:]}")
-                    continue
-                with lock:
-                    reader_ms.append((time.perf_counter() - started) * 1000)
-                if response.status_code >= 400:
-                    note_error(f"read {path}: {response.status_code}")
-
-        readers = [threading.Thread(target=reader, args=(i,), daemon=True) for i in range(args.readers)]
+        load = LoadRun(stack, users, args)
+        readers = [threading.Thread(target=load.reader, args=(i,), daemon=True) for i in range(args.readers)]
         for thread in readers:
             thread.start()
         started = time.monotonic()
         with ThreadPoolExecutor(args.uploads) as pool:
-            list(pool.map(upload, range(args.uploads)))
+            list(pool.map(load.upload, range(args.uploads)))
         uploaded = time.monotonic() - started
-        states: dict[int, str] = {}
-        while time.monotonic() - started < args.max_wait:
-            for user, attempt_id in attempts:
-                if states.get(attempt_id) in ("complete", "failed"):
-                    continue
-                try:
-                    states[attempt_id] = user.status(attempt_id)["status"]
-                except requests.RequestException as error:
-                    note_error(f"status: {type(error).__name__}: {str(error)[-70:]}")
-            if all(states.get(a) in ("complete", "failed") for _, a in attempts):
-                break
-            time.sleep(POLL_SECONDS)
+        states = load.wait_for_analyses(started)
         all_done = time.monotonic() - started
-        done.set()
+        load.done.set()
         for thread in readers:
             thread.join(65)
-        return {"kind": kind, "errors": errors, "reader_ms": reader_ms, "upload_ms": upload_ms,
-                "uploaded_s": uploaded, "done_s": all_done,
-                "complete": sum(s == "complete" for s in states.values()),
-                "failed": sum(s == "failed" for s in states.values()),
-                "unfinished": len(attempts) - sum(s in ("complete", "failed") for s in states.values())}
+        return load.result(kind, uploaded, all_done, states)
     finally:
         stack.close()
 
