@@ -24,6 +24,7 @@ from interview.extensions import db
 from interview.job_queries import claim_attempt
 from interview.models import Attempt, AttemptStatus, utcnow
 from interview.privacy.retention import DailyPurge
+from interview.recordings.sweep import HourlySweep
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,7 @@ class JobWorker:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.daily_purge = DailyPurge(Path(app.instance_path) / "recordings-purged-at")
+        self.hourly_sweep = HourlySweep()
         self._dispatcher = None
 
     @property
@@ -91,6 +93,7 @@ class JobWorker:
             while (attempt_id := claim_next_attempt()) is not None:
                 self.run_one(attempt_id)
         self.daily_purge.run_if_due()
+        self.hourly_sweep.run_if_due()
 
     def run_one(self, attempt_id: int) -> None:
         """Analyse one claimed attempt; any failure is recorded on the attempt, with a reason."""

@@ -116,3 +116,23 @@ def test_a_database_not_migrated_yet_does_not_stop_the_start(tmp_path):
     create_app({"INSTANCE_PATH": str(tmp_path / "instance"), "TESTING": True, "JOBS_ENABLED": False,
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.sqlite3'}", "RECORDINGS_DIR": str(root)})
     assert files_under(root) == ["1/orphan.webm"]
+
+
+def test_the_job_loop_sweeps_every_hour_without_a_restart(app, candidate, monkeypatch):
+    """A server killed mid-upload leaves a temporary file; the running job loop removes it once
+    it is an hour old, at its next hourly sweep, with no restart."""
+    root = app.config["RECORDINGS_DIR"]
+    answered = upload(candidate).get_json()["id"]
+    with app.app_context():
+        attempt = db.session.get(Attempt, answered)
+        kept, attempt.status = attempt.recording_path, "complete"  # no job to run here
+        db.session.commit()
+    cut_off = put(root, f"{kept.split('/')[0]}/killed.webm.part", age_seconds=2 * HOUR)
+    worker = app.extensions["job_worker"]
+    with app.app_context():
+        worker.run_due_work()
+        assert cut_off in files_under(root)             # within the hour of the start-up sweep
+        clock = time.monotonic()
+        monkeypatch.setattr(sweep.time, "monotonic", lambda: clock + sweep.HourlySweep.EVERY_SECONDS + 1)
+        worker.run_due_work()
+    assert files_under(root) == [kept]

@@ -12,6 +12,7 @@ Runs once when the app starts (:func:`sweep_at_start`, cheap: nothing to read wh
 empty) and by hand with ``flask recordings sweep [--dry-run]``.
 """
 import logging
+import time
 from dataclasses import dataclass, field
 
 from flask import Flask
@@ -69,3 +70,24 @@ def sweep_at_start(app: Flask) -> None:
             return
     if report.removed or report.finished:
         log.info("swept recordings: %d removed, %d renames finished", len(report.removed), len(report.finished))
+
+
+class HourlySweep:
+    """The job loop's sweep, once an hour in each process: an upload cut off by a killed server
+    (a temporary file with no answer) is removed once an hour old, without waiting for the next
+    start. Sweeps by several processes at once are harmless: removing is idempotent."""
+
+    EVERY_SECONDS = 3600
+
+    def __init__(self):
+        self._last = time.monotonic()   # the start-up sweep has just run
+
+    def run_if_due(self) -> bool:
+        now = time.monotonic()
+        if now - self._last < self.EVERY_SECONDS:
+            return False
+        self._last = now
+        report = sweep()
+        if report.removed or report.finished:
+            log.info("swept recordings: %d removed, %d renames finished", len(report.removed), len(report.finished))
+        return True
