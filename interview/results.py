@@ -23,6 +23,7 @@ import dataclasses
 from typing import Any
 
 from emotion.base import TextAnalysis, VideoAnswerAnalysis, VoiceAnalysis
+from emotion.video_answer import NO_SPEECH
 
 SCHEMA_VERSION = 2
 
@@ -80,7 +81,7 @@ def _from_version_1(details: dict, modality: str) -> dict:
                             "model": {"name": "face", "accuracy": details.get("face_model_accuracy")}}
         upgraded.setdefault("voice", None)
         if upgraded["voice"] is None:
-            upgraded["voice_missing_reason"] = "No speech was found in this recording's sound, so there is no voice reading."
+            upgraded["voice_missing_reason"] = NO_SPEECH
     return upgraded
 
 

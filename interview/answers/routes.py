@@ -1,6 +1,6 @@
 """One answer's pages: its report (or progress while it is analysed), its recording, its
 analysis status, and deleting it. Text and recording blueprints only capture answers."""
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from interview.access import Viewer, viewable_attempt_or_404
@@ -56,17 +56,7 @@ def status(attempt_id: int):
 @login_required
 def recording(attempt_id: int):
     attempt, _ = viewable_attempt_or_404(attempt_id, current_user)
-    if not attempt.recording_path:
-        abort(404)
-    from interview.recordings.services import recording_store
-
-    try:
-        path = recording_store().path(attempt.recording_path)
-    except FileNotFoundError:
-        abort(404)
-    if not path.exists():
-        abort(404)
-    return send_file(path, mimetype=attempt.media_type, conditional=True, max_age=0)
+    return services.recording_response(attempt)
 
 
 @bp.route("/attempts/<int:attempt_id>/delete", methods=["POST"])

@@ -23,6 +23,24 @@ def delete_attempt(attempt: Attempt) -> None:
     current_app.extensions["recording_store"].delete(recording)
 
 
+def recording_response(attempt: Attempt):
+    """The attempt's recording as a seekable file response; 404 when it has none, or it is gone
+    (deleted after the retention period, or never finished)."""
+    from flask import send_file
+
+    from interview.storage import recording_store
+
+    if not attempt.recording_path:
+        abort(404)
+    try:
+        path = recording_store().path(attempt.recording_path)
+    except FileNotFoundError:
+        abort(404)
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype=attempt.media_type, conditional=True, max_age=0)
+
+
 def status_of(attempt: Attempt) -> dict:
     """Where a recorded answer's analysis stands, as the recorder page polls it."""
     return {"id": attempt.id, "status": attempt.status, "progress": attempt.progress,

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from interview.extensions import db
 from interview.models import (Attempt, AttemptStatus, ClassMembership, MockSession, SessionInvite,
                               SessionItem, User)
-from interview.models.core import MAX_ID
+from interview.models.core import MAX_ID, as_utc
 
 
 class SessionRefusal(Exception):
@@ -20,9 +20,8 @@ def now_utc() -> datetime:
     return datetime.now(timezone.utc)
 
 
-def aware(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes for timezone-aware columns; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+# SQLite hands back naive datetimes for timezone-aware columns: read them as UTC.
+aware = as_utc
 
 
 def is_open(session: MockSession, now: datetime | None = None) -> bool:

@@ -1,7 +1,7 @@
 """Feedback on one answer: who may give it, comments, rubric marks, telling the student, and
 what is new to them. Routes and templates call these; the rubric itself is in rubric.py."""
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from flask import abort, g, url_for
 from sqlalchemy import or_, select, union
@@ -11,6 +11,7 @@ from interview.extensions import db
 from interview.feedback.forms import CommentForm, MarksForm, marks_form
 from interview.models import (AnswerComment, Attempt, AttemptStatus, Classroom, Modality, Role,
                               RubricCriterion, RubricMark, User, utcnow)
+from interview.models.core import as_utc
 from interview.notify import notify
 from interview.results import readable
 
@@ -21,11 +22,6 @@ MARKED = "{author} marked your answer to “{question}” on the class rubric"
 # sampled frame or window.
 MOMENT_TOLERANCE_SECONDS = 0.5
 _SEEN_BEFORE = "feedback_seen_before"  # on flask.g: attempt id -> feedback_seen_at before this page
-
-
-def as_utc(moment: datetime) -> datetime:
-    """SQLite returns naive datetimes for timezone-aware columns; they were stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def classroom_of(attempt: Attempt) -> Classroom | None:

@@ -8,7 +8,7 @@ thread runs it once a day through :class:`DailyPurge`.
 """
 import logging
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from flask import current_app
@@ -16,17 +16,13 @@ from sqlalchemy import select
 
 from interview.extensions import db
 from interview.models import Attempt, AttemptStatus, utcnow
+from interview.models.core import as_utc
 from interview.storage import recording_store
 
 log = logging.getLogger(__name__)
 
 # Pending and running answers keep their recording: the analysis is still reading it.
 SETTLED = (AttemptStatus.COMPLETE, AttemptStatus.FAILED)
-
-
-def as_utc(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns: they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
 def retention_days() -> int:

@@ -2,15 +2,15 @@
 answers read-only, their reports without owner controls, and their replays. A link that does
 not exist, expired or was revoked answers 404 and says nothing more. Each page view is logged
 for the candidate."""
-from flask import abort, render_template, send_file, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user
 
 from interview.access import Viewer
 from interview.answers import reports
+from interview.answers.services import recording_response
 from interview.models import AttemptStatus, Modality
 from interview.sharing.blueprint import bp
 from interview.sharing.selection import live_link_share, record_link_view, share_attempts, shared_attempt
-from interview.storage import recording_store
 
 # Nothing opened with a token is cached, indexed, or sends the token on in a Referer header.
 PRIVATE_HEADERS = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
@@ -57,14 +57,8 @@ def link_report(token: str, attempt_id: int):
 @bp.route("/shared/<token>/answers/<int:attempt_id>/recording")
 def link_recording(token: str, attempt_id: int):
     attempt = shared_attempt(_live_share_or_404(token), attempt_id)
-    if attempt is None or not attempt.recording_path:
+    if attempt is None:
         abort(404)
-    try:
-        path = recording_store().path(attempt.recording_path)
-    except FileNotFoundError:
-        abort(404)
-    if not path.exists():
-        abort(404)
-    response = send_file(path, mimetype=attempt.media_type, conditional=True, max_age=0)
+    response = recording_response(attempt)
     response.headers.update(PRIVATE_HEADERS)
     return response

@@ -7,6 +7,7 @@ from sqlalchemy import func, or_, select
 
 from interview.extensions import db
 from interview.models import Attempt, AttemptStatus, Share, ShareView, User
+from interview.models.core import as_utc
 
 ANSWERS, PROFILE = "answers", "profile"
 MAX_TOKEN_LENGTH = 200  # a link token is 43 characters; anything far longer is not one of ours
@@ -17,12 +18,7 @@ def is_live(share: Share, now: datetime | None = None) -> bool:
     now = now or datetime.now(timezone.utc)
     if share.revoked_at is not None:
         return False
-    return share.expires_at is None or _aware(share.expires_at) > now
-
-
-def _aware(moment: datetime) -> datetime:
-    # SQLite hands back naive datetimes for timezone-aware columns: they were stored in UTC.
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return share.expires_at is None or as_utc(share.expires_at) > now
 
 
 def share_attempts(share: Share) -> list[Attempt]:
