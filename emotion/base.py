@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Protocol
 
 from emotion.speech_types import DeliveryMeasures, SpeechSummary, SpeechWindow
+from emotion.transcript_types import SpokenMeasures, Transcript, WordCount
 
 # FER2013's seven emotions, in its label order (the face model's outputs).
 FACE_CLASSES = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
@@ -42,12 +43,6 @@ class PersonalityResult:
 
     def by_name(self) -> dict[str, TraitScore]:
         return {trait.name: trait for trait in self.traits}
-
-
-@dataclass(frozen=True)
-class WordCount:
-    word: str
-    count: int
 
 
 @dataclass(frozen=True)
@@ -133,6 +128,18 @@ class FaceAnalysis:
 
 
 @dataclass(frozen=True)
+class SpokenWords:
+    """The words of a spoken answer: the transcript, what they show, and the Big Five reading
+    of them (a model that learned from written essays; None, with the reason, when the answer
+    is too short or otherwise cannot be read that way)."""
+
+    transcript: Transcript
+    measures: SpokenMeasures
+    writing: TextAnalysis | None
+    writing_missing_reason: str | None = None
+
+
+@dataclass(frozen=True)
 class VoiceAnalysis:
     """The sound of a recording: vocal emotion over windows, and how the answer was delivered.
 
@@ -144,6 +151,8 @@ class VoiceAnalysis:
     summary: SpeechSummary | None
     delivery: DeliveryMeasures
     model: ModelInfo | None
+    words: SpokenWords | None = None         # the transcript and its measures
+    words_missing_reason: str | None = None  # why there are no words, for the report
 
 
 @dataclass(frozen=True)

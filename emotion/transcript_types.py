@@ -1,8 +1,7 @@
 """Result types of speech to text and of what the words of a spoken answer show: small,
 frozen, ``dataclasses.asdict``-friendly. Times are seconds from the start of the recording."""
+import re
 from dataclasses import dataclass
-
-from emotion.base import TextAnalysis, WordCount
 
 # The filled pauses counted as fillers, in one spelling each (the asr/ data's list). Spelled-out
 # variants (umm, uhh, mmm, hmmm) are read as these by :func:`filler_form`. "you know" and
@@ -12,13 +11,17 @@ FILLER_WORDS = frozenset({"uh", "um", "er", "erm", "ah", "hm", "hmm", "mm", "uhm
 
 def filler_form(token: str) -> str | None:
     """The filler a token spells (``"Umm,"`` -> ``"um"``), or None for any other word."""
-    import re
-
     word = re.sub(r"[^a-z]", "", token.lower())
     word = re.sub(r"(.)\1+", r"\1", word)            # umm -> um, uhhh -> uh, hmmm -> hm
     if word in FILLER_WORDS:
         return word
     return "mm" if word == "m" else None          # mmm -> m
+
+
+@dataclass(frozen=True)
+class WordCount:
+    word: str
+    count: int
 
 
 @dataclass(frozen=True)
@@ -102,15 +105,3 @@ class SpokenMeasures:
     repeats: tuple[Repeat, ...]
     structure: tuple[AnswerPart, ...]    # the parts found, in the order they start
     leaned_on_words: tuple[WordCount, ...]  # content words used far more than usual
-
-
-@dataclass(frozen=True)
-class SpokenWords:
-    """The words part of a spoken answer: the transcript, its measures, and the Big Five
-    reading of the words (a model that learned from written essays; None when the answer
-    is too short to read, with the reason)."""
-
-    transcript: Transcript
-    measures: SpokenMeasures
-    writing: TextAnalysis | None
-    writing_missing_reason: str | None = None
