@@ -11,31 +11,38 @@ class VoiceAnalyzer:
     """Emotion timeline (:class:`emotion.speech.SpeechAnalyzer`) and delivery measures
     (:mod:`emotion.delivery`), sharing the decoded samples and their pitch and loudness."""
 
-    def __init__(self, model_dir: Path | None = None):
+    def __init__(self, model_dir: Path | None = None, words_reader=None):
         from emotion.speech import MODEL_DIR, SpeechAnalyzer, get_speech_analyzer
+        from emotion.spoken import SpokenWordsReader
 
         self.model_dir = Path(model_dir) if model_dir is not None else MODEL_DIR
         # The shipped model is the process-wide one (one copy in memory, however reached).
         self.speech = get_speech_analyzer() if model_dir is None else SpeechAnalyzer(self.model_dir)
+        self.words = words_reader or SpokenWordsReader()
 
-    def analyze(self, recording: Path, read_emotions: bool = True) -> VoiceAnalysis:
+    def analyze(self, recording: Path, read_emotions: bool = True, read_words: bool = True) -> VoiceAnalysis:
         """Raises EmptyInput / UnreadableMedia for a file that cannot be decoded (or has no
         sound track) and NoSpeechFound when nothing in it is speech.
 
         ``read_emotions=False`` (the speaker switched emotion readings off) measures delivery
         only: the emotion model is never run, the timeline is empty and summary and model are None.
+        The words (transcript, their measures, their Big Five reading) are read from the same
+        samples unless ``read_words`` is False; without a recogniser, ``words_missing_reason``
+        says why there are none.
         """
         from emotion.audio import load_audio
         from emotion.delivery import contours, measure_delivery
 
         samples = load_audio(Path(recording))
         sound = contours(samples)
+        delivery = measure_delivery(samples, sound)   # raises NoSpeechFound before any model runs
+        words, missing = self.words.read(samples, sound) if read_words else (None, None)
         if not read_emotions:
-            return VoiceAnalysis(timeline=(), summary=None, delivery=measure_delivery(samples, sound), model=None)
+            return VoiceAnalysis(timeline=(), summary=None, delivery=delivery, model=None,
+                                 words=words, words_missing_reason=missing)
         emotions = self.speech.analyze_audio(samples, sound_contours=sound)
-        return VoiceAnalysis(timeline=emotions.timeline, summary=emotions.summary,
-                             delivery=measure_delivery(samples, sound),
-                             model=model_info("speech", self.model_dir))
+        return VoiceAnalysis(timeline=emotions.timeline, summary=emotions.summary, delivery=delivery,
+                             model=model_info("speech", self.model_dir), words=words, words_missing_reason=missing)
 
 
 def get_voice_analyzer() -> VoiceAnalyzer:

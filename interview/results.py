@@ -4,7 +4,13 @@ An analyzer returns a frozen dataclass (:mod:`emotion.base`); :func:`stored` tur
 JSON with a schema version, and :func:`readable` turns what is stored, of any version, into
 the current layout the reports read.
 
-Schema 2 (since 2026-11-30), by kind of answer:
+Schema 3 (since 2026-11-30, issue 16): as schema 2, and VOICE also holds "words": WORDS or null
+and "words_missing_reason" (why there are no words: no recogniser on the server, nothing
+recognised, or recorded before transcripts), where WORDS = {"transcript": {"words": [{"text",
+"start", "end", "probability", "filler"}], "duration_seconds", "recogniser"}, "measures":
+{see emotion.transcript_types.SpokenMeasures}, "writing": TEXT-like {"personality", "top_words",
+"word_count", "model"} or null, "writing_missing_reason"}.
+Schema 2, by kind of answer:
 - text:  {"schema", "kind", "personality", "top_words": [{"word", "count"}], "word_count", "model"}
 - audio: {"schema", "kind", "voice": VOICE}
 - video: {"schema", "kind", "face": FACE, "voice": VOICE or null, "voice_missing_reason"}
@@ -25,7 +31,8 @@ from typing import Any
 from emotion.base import TextAnalysis, VideoAnswerAnalysis, VoiceAnalysis
 from emotion.video_answer import NO_SPEECH
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+BEFORE_TRANSCRIPTS = "This answer was recorded before Poise made transcripts, so it has none."
 
 
 def to_json(value: Any) -> Any:
@@ -61,12 +68,22 @@ def readable(details: dict | None, modality: str) -> dict:
     if version == SCHEMA_VERSION:
         return details
     if version == 1:
-        return _from_version_1(details, modality)
+        return _from_version_2(_from_version_1(details, modality))
+    if version == 2:
+        return _from_version_2(details)
     raise ValueError(f"stored results of schema {version} are newer than this code ({SCHEMA_VERSION})")
 
 
+def _from_version_2(details: dict) -> dict:
+    """Schema 2 had no words: say so where there is a voice."""
+    upgraded = details | {"schema": SCHEMA_VERSION}
+    if details.get("voice"):
+        upgraded["voice"] = {"words": None, "words_missing_reason": BEFORE_TRANSCRIPTS} | details["voice"]
+    return upgraded
+
+
 def _from_version_1(details: dict, modality: str) -> dict:
-    upgraded = {"schema": SCHEMA_VERSION, "kind": modality}
+    upgraded = {"schema": 2, "kind": modality}
     if modality == "text":
         model = details.get("model")
         return upgraded | {

@@ -129,6 +129,45 @@ DELIVERY = (
 )
 
 
+CLARK_FOX_TREE = Source("Herbert H. Clark and Jean E. Fox Tree, Cognition 84 (2002), 73-111",
+                        "Using uh and um in spontaneous speaking",
+                        "https://doi.org/10.1016/S0010-0277(02)00017-3")
+WORDS_AXIS = "Words per minute"
+
+# Measured on the transcript (emotion.spoken_measures): stored as computed, shown as stored.
+WORDS = (
+    Measure("words_per_minute", "Pace", "words/min", WORDS_AXIS, decimals=0,
+            meaning="How many words you said a minute, from your first word to your last (fillers "
+                    "such as um and uh not counted), from the transcript.",
+            typical="about 120-150 words/min in conversation",
+            guidance="Conversation runs at about 120-150 words a minute, and a comfortable "
+                     "presentation at about 100-150 (VirtualSpeech).",
+            sources=(VIRTUALSPEECH,)),
+    Measure("fillers_per_minute", "Fillers", "a minute", "Fillers per minute",
+            meaning="How often you said um, uh, er, hmm and the like. The recogniser misses some "
+                    "fillers (the model card says how many), so the true figure may be higher.",
+            guidance="Everyone uses fillers: speakers use uh and um to signal a short or a longer "
+                     "delay, and listeners take them that way (Clark and Fox Tree). No published "
+                     "range says how many are too many; notice whether they cluster where you search "
+                     "for words.",
+            sources=(CLARK_FOX_TREE,)),
+    Measure("long_pause_count", "Long pauses between words", "", "Pauses", decimals=0,
+            meaning="Silences of a second or more between two words, placed in the transcript "
+                    "where they happened.",
+            guidance="A pause to get back on track goes unremarked if it stays under about 5 seconds "
+                     "(Quantified Communications).",
+            sources=(QUANTIFIED,)),
+    Measure("repeat_count", "Repeats and restarts", "", "Repeats", decimals=0,
+            meaning="Words or phrases said twice in a row (\"I I think\") and sentences broken off "
+                    "and begun again. A few are normal in unscripted speech; no published range was "
+                    "found."),
+    Measure("answer_seconds", "Answer length", "s", SECONDS_AXIS, decimals=0,
+            meaning="From your first word to your last, in seconds; the report sets it against the "
+                    "question's time."),
+)
+SPOKEN_TRAIT_PREFIX = "spoken_"
+
+
 def _emotion_measures(prefix: str, where: str, emotions: tuple[str, ...]) -> tuple[Measure, ...]:
     return tuple(Measure(f"{prefix}_{emotion}", f"{emotion.capitalize()} {where}", "%", PERCENT_AXIS)
                  for emotion in emotions)
@@ -142,6 +181,9 @@ MEASURES: dict[str, Measure] = {measure.name: measure for measure in (
             meaning="The share of the answer in which the camera found your face."),
     *(Measure(TRAIT_NAMES[code], TRAIT_NAMES[code].capitalize(), "", TRAIT_AXIS, decimals=0)
       for code in TRAIT_CODES),
+    *WORDS,
+    *(Measure(SPOKEN_TRAIT_PREFIX + TRAIT_NAMES[code], f"{TRAIT_NAMES[code].capitalize()} (spoken words)", "",
+              TRAIT_AXIS, decimals=0) for code in TRAIT_CODES),
 )}
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from emotion.base import TRAIT_CODES, TRAIT_NAMES
 from interview.answers.measures import DELIVERY, Measure, measure
+from interview.answers.spoken_report import WordsReport, build_words_report
 from interview.extensions import db
 from interview.models import Attempt, AttemptStatus, Modality
 from interview.privacy.readings import readings_shown, visible_score_names
@@ -64,6 +65,7 @@ class RecordedReport:
     face_share: ComparedValue | None = None
     attempt_measures: list[Measure] = field(default_factory=list)
     attempts: list[AttemptRow] = field(default_factory=list)
+    words: WordsReport | None = None
 
 
 class Comparer:
@@ -108,6 +110,7 @@ def build_recorded_report(attempt: Attempt) -> RecordedReport:
     if sound:
         report.delivery_rows = [row for item in DELIVERY if (row := compare.row(item.name))]
         report.delivery_measures = [measure(row.name) for row in report.delivery_rows]
+    report.words = build_words_report(attempt, sound, compare)
     names = visible_score_names(attempt.user, ATTEMPT_MEASURES.get(attempt.modality, ()))
     report.attempt_measures = [measure(name) for name in names]
     report.attempts = [attempt_row(earlier, report.attempt_measures) for earlier in attempts_at_question(attempt)]

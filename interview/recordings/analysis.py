@@ -9,7 +9,7 @@ import logging
 
 from flask import current_app
 
-from emotion.base import FaceAnalysis, VoiceAnalysis
+from emotion.base import FaceAnalysis, SpokenWords, VoiceAnalysis
 from interview.extensions import db
 from interview.models import Attempt, Modality, Score
 from interview.results import stored
@@ -61,14 +61,30 @@ def face_scores(face: FaceAnalysis) -> list[Score]:
 
 
 def voice_scores(voice: VoiceAnalysis) -> list[Score]:
-    """Vocal emotions (when they were read) and the delivery measures."""
+    """Vocal emotions (when they were read), the delivery measures and the words' measures."""
     scores = []
     if voice.summary is not None:
         accuracy = voice.model.accuracy if voice.model else None
         scores = [score("voice_" + name, value * 100, accuracy)
                   for name, value in voice.summary.mean_probabilities.items()]
-    return scores + [score(name, value, None) for name in DELIVERY_SCORES
-                     if (value := getattr(voice.delivery, name)) is not None]
+    scores += [score(name, value, None) for name in DELIVERY_SCORES
+               if (value := getattr(voice.delivery, name)) is not None]
+    return scores + (word_scores(voice.words) if voice.words else [])
+
+
+def word_scores(words: SpokenWords) -> list[Score]:
+    """Pace, fillers, long pauses and repeats of the transcript, and the Big Five of the words
+    (``spoken_<trait>``, beside the written answers' ``<trait>``)."""
+    measures = words.measures
+    scores = [score("words_per_minute", measures.words_per_minute, None),
+              score("fillers_per_minute", measures.fillers_per_minute, None),
+              score("long_pause_count", len(measures.long_pauses), None),
+              score("repeat_count", len(measures.repeats), None),
+              score("answer_seconds", measures.speaking_span_seconds, None)]
+    if words.writing is not None:
+        scores += [score("spoken_" + trait.name, trait.score, trait.confidence)
+                   for trait in words.writing.personality.traits]
+    return scores
 
 
 def score(name: str, value: float, confidence: float | None) -> Score:
