@@ -107,7 +107,7 @@ def test_an_audio_report_offers_audio_again_and_says_when_it_is_the_first(client
     attempts = section(client.get(f"/attempts/{only}/report").data.decode(), "attempts")
     assert "This is your first audio answer to this question" in attempts
     assert 'href="/record/audio/3"' in attempts
-    assert "Pitch variation (semitones)" in attempts
+    assert "Pace (words/min)" in attempts
 
 
 def test_try_again_is_not_offered_when_recording_is_switched_off(client, auth, app):
@@ -225,5 +225,7 @@ def test_history_trends_leave_out_emotion_readings_when_the_owner_switched_them_
     html = client.get("/history").data.decode()
     trends = json.loads(html.split('<script type="application/json" id="trend-data">')[1].split("</script>")[0])
     names = {series["name"] for chart in trends["audio"]["charts"] for series in chart["series"]}
-    assert names == {"speaking_rate_syllables_per_second", "pitch_range_semitones"}
-    assert set(trends["audio"]["points"][0]["scores"]) == names
+    assert names == {"speaking_rate_syllables_per_second", "pitch_range_semitones", "words_per_minute",
+                     "fillers_per_minute"}
+    assert set(trends["audio"]["points"][0]["scores"]) == {"speaking_rate_syllables_per_second",
+                                                            "pitch_range_semitones"}  # no transcript here

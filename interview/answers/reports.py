@@ -18,9 +18,10 @@ TRAIT_ORDER = tuple(TRAIT_NAMES[code] for code in TRAIT_CODES)
 
 # The few measures each row of "your attempts at this question" shows, per modality.
 ATTEMPT_MEASURES = {
-    Modality.VIDEO: ("face_share", "face_happy", "speaking_rate_syllables_per_second", "pitch_range_semitones"),
-    Modality.AUDIO: ("speaking_rate_syllables_per_second", "pause_mean_seconds", "pitch_range_semitones",
-                     "voice_happy"),
+    Modality.VIDEO: ("face_share", "face_happy", "speaking_rate_syllables_per_second", "words_per_minute",
+                     "fillers_per_minute"),
+    Modality.AUDIO: ("speaking_rate_syllables_per_second", "words_per_minute", "fillers_per_minute",
+                     "pause_mean_seconds", "voice_happy"),
 }
 
 

@@ -52,8 +52,10 @@ def finished_attempts(user_id: int) -> list[Attempt]:
 # The scores the trend charts follow over attempts, per modality.
 TREND_SCORES = {
     "text": ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism"),
-    "video": ("face_happy", "face_neutral", "face_share", "speaking_rate_syllables_per_second"),
-    "audio": ("voice_happy", "voice_neutral", "speaking_rate_syllables_per_second", "pitch_range_semitones"),
+    "video": ("face_happy", "face_neutral", "face_share", "speaking_rate_syllables_per_second", "words_per_minute",
+              "fillers_per_minute"),
+    "audio": ("voice_happy", "voice_neutral", "speaking_rate_syllables_per_second", "pitch_range_semitones",
+              "words_per_minute", "fillers_per_minute"),
 }
 MODALITY_TITLES = {"text": "Written answers", "video": "Video answers", "audio": "Audio answers"}
 FULL_SCALE_AXES = (PERCENT_AXIS, TRAIT_AXIS)  # these axes always run 0-100

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from emotion.base import FACE_CLASSES, TRAIT_CODES, TRAIT_NAMES
 from emotion.model_info import model_info
 from emotion.speech_types import SPEECH_CLASSES
-from interview.answers.measures import DELIVERY, Measure, measure
+from interview.answers.measures import DELIVERY, Measure, SPOKEN_TRAIT_PREFIX, WORDS, measure
 from interview.extensions import db
 from interview.models import Attempt, Question, Role, ScoreTotal, User
 from interview.privacy.readings import visible_score_names
@@ -25,6 +25,8 @@ SECTIONS = (
     ("Face", (*(f"face_{name}" for name in FACE_CLASSES), "face_share")),
     ("Voice", tuple(f"voice_{name}" for name in SPEECH_CLASSES)),
     ("Delivery", tuple(item.name for item in DELIVERY)),
+    ("Words (from the transcript)", tuple(item.name for item in WORDS)),
+    ("Big Five of the spoken words", tuple(SPOKEN_TRAIT_PREFIX + TRAIT_NAMES[code] for code in TRAIT_CODES)),
 )
 
 
