@@ -2,8 +2,8 @@
 long pauses, repeats, the parts of a STAR answer and the words leaned on.
 
 Pure functions over a :class:`~emotion.transcript_types.Transcript`: no models, no web. The
-measures describe; what public guidance says about each is in
-:data:`emotion.answer_structure.GUIDANCE`.
+measures describe; what public guidance says about each is shown with it
+(``interview.answers.measures.WORDS``).
 """
 from collections import Counter
 

@@ -132,6 +132,9 @@ DELIVERY = (
 CLARK_FOX_TREE = Source("Herbert H. Clark and Jean E. Fox Tree, Cognition 84 (2002), 73-111",
                         "Using uh and um in spontaneous speaking",
                         "https://doi.org/10.1016/S0010-0277(02)00017-3")
+CAMPIONE_VERONIS = Source("Estelle Campione and Jean Véronis, Speech Prosody 2002, 199-202",
+                          "A large-scale multilingual study of silent pause duration",
+                          "https://www.isca-archive.org/speechprosody_2002/campione02_speechprosody.html")
 WORDS_AXIS = "Words per minute"
 
 # Measured on the transcript (emotion.spoken_measures): stored as computed, shown as stored.
@@ -153,10 +156,13 @@ WORDS = (
             sources=(CLARK_FOX_TREE,)),
     Measure("long_pause_count", "Long pauses between words", "", "Pauses", decimals=0,
             meaning="Silences of a second or more between two words, placed in the transcript "
-                    "where they happened.",
-            guidance="A pause to get back on track goes unremarked if it stays under about 5 seconds "
-                     "(Quantified Communications).",
-            sources=(QUANTIFIED,)),
+                    "where they happened: time to think, or for emphasis.",
+            guidance="In read and spontaneous speech in five languages, pauses fell into brief (under "
+                     "0.2 s), medium (0.2-1 s) and long (over 1 s) ones, the long ones only in "
+                     "spontaneous speech (Campione and Véronis). A pause to get back on track goes "
+                     "unremarked if it stays under about 5 seconds (Quantified Communications). No "
+                     "published range says how many long pauses are too many.",
+            sources=(CAMPIONE_VERONIS, QUANTIFIED)),
     Measure("repeat_count", "Repeats and restarts", "", "Repeats", decimals=0,
             meaning="Words or phrases said twice in a row (\"I I think\") and sentences broken off "
                     "and begun again. A few are normal in unscripted speech; no published range was "
