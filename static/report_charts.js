@@ -26,7 +26,11 @@
 
   // Any click over the plotting area seeks to the time under the pointer, even where a
   // chart has no data (no face in view), which Plotly's own click event would ignore.
-  function seekOnClick(element) {
+  // Shared with transcript.js (the pace chart) as window.poiseSeekOnClick.
+  function seekOnClick(element, seek = (seconds) => {
+    player.currentTime = Math.max(0, seconds);
+    player.play().catch(() => {});
+  }) {
     if (!player) return;
     // Capture phase: Plotly's drag layer handles (and stops) the pointer events itself.
     element.addEventListener("mousedown", (event) => {
@@ -35,11 +39,10 @@
       const box = area.getBoundingClientRect();
       if (event.clientX < box.left || event.clientX > box.right || event.clientY < box.top || event.clientY > box.bottom) return;
       const seconds = element._fullLayout.xaxis.p2c(event.clientX - box.left);
-      if (!Number.isFinite(seconds)) return;
-      player.currentTime = Math.max(0, seconds);
-      player.play().catch(() => {});
+      if (Number.isFinite(seconds)) seek(seconds);
     }, true);
   }
+  window.poiseSeekOnClick = seekOnClick;
 
   // The [start, end) stretches in seconds where `missing(i)` holds, from per-point spans.
   function stretches(count, missing, span) {

@@ -86,18 +86,6 @@
     });
   }
 
-  // Any click over the plotting area seeks to the time under the pointer (as report_charts.js).
-  function seekOnClick(element) {
-    element.addEventListener("mousedown", (event) => {
-      const area = element.querySelector(".nsewdrag");
-      if (!area) return;
-      const box = area.getBoundingClientRect();
-      if (event.clientX < box.left || event.clientX > box.right || event.clientY < box.top || event.clientY > box.bottom) return;
-      const seconds = element._fullLayout.xaxis.p2c(event.clientX - box.left);
-      if (Number.isFinite(seconds)) seek(seconds);
-    }, true);  // capture: Plotly's drag layer stops the pointer events itself
-  }
-
   function paceChart() {
     const element = document.getElementById("pace-chart");
     const data = JSON.parse(document.getElementById("report-data").textContent);
@@ -125,7 +113,7 @@
     Plotly.newPlot(element, [trace], layout, { displayModeBar: false, responsive: true });
     element.setAttribute("role", "figure");
     element.setAttribute("aria-label", "Pace over the answer, in words per minute; the same figures are in the table below");
-    if (seekable) seekOnClick(element);
+    if (seekable && window.poiseSeekOnClick) window.poiseSeekOnClick(element, seek);  // report_charts.js
   }
 
   paceChart();

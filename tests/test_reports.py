@@ -225,7 +225,5 @@ def test_history_trends_leave_out_emotion_readings_when_the_owner_switched_them_
     html = client.get("/history").data.decode()
     trends = json.loads(html.split('<script type="application/json" id="trend-data">')[1].split("</script>")[0])
     names = {series["name"] for chart in trends["audio"]["charts"] for series in chart["series"]}
-    assert names == {"speaking_rate_syllables_per_second", "pitch_range_semitones", "words_per_minute",
-                     "fillers_per_minute"}
-    assert set(trends["audio"]["points"][0]["scores"]) == {"speaking_rate_syllables_per_second",
-                                                            "pitch_range_semitones"}  # no transcript here
+    assert names == {"speaking_rate_syllables_per_second", "pitch_range_semitones"}
+    assert set(trends["audio"]["points"][0]["scores"]) == names

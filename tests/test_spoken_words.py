@@ -150,3 +150,17 @@ def test_missing_weights_leave_the_rest_of_the_reading(tmp_path):
     result = analyzer.analyze(ASR / "clips" / "librispeech_61-70968-0000.wav")
     assert result.words is None and result.words_missing_reason == TRANSCRIPT_UNAVAILABLE
     assert result.summary is not None and result.delivery.speaking_share > 0.3
+
+
+def test_history_follows_pace_and_fillers_once_an_answer_has_words(client, auth, app):
+    from tests.test_reports import add_recorded_attempt, voice_analysis
+
+    user_id = auth.signup_and_login()
+    add_recorded_attempt(app, user_id, "audio", 2)                       # recorded before transcripts
+    add_recorded_attempt(app, user_id, "audio", 2, dataclasses.replace(voice_analysis(), words=spoken_words()))
+    html = client.get("/history").data.decode()
+    trends = json.loads(html.split('<script type="application/json" id="trend-data">')[1].split("</script>")[0])
+    axes = {chart["axis"]: [series["name"] for series in chart["series"]] for chart in trends["audio"]["charts"]}
+    assert axes["Words per minute"] == ["words_per_minute"] and axes["Fillers per minute"] == ["fillers_per_minute"]
+    first, second = (point["scores"] for point in trends["audio"]["points"])
+    assert "words_per_minute" not in first and second["words_per_minute"] == pytest.approx(175.6)

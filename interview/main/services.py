@@ -75,7 +75,8 @@ def trend_charts(modality: str, names: list[str]) -> list[dict]:
 
 def trends(attempts: list[Attempt]) -> dict[str, dict]:
     """Per modality, its charts and one point per completed attempt (oldest first), with each
-    tracked score in the unit its chart shows."""
+    tracked score in the unit its chart shows. A measure no attempt has (words before
+    transcripts, say) gets no chart."""
     series: dict[str, dict] = {}
     for attempt in sorted(attempts, key=lambda a: (a.created_at, a.id)):
         if attempt.status != "complete" or attempt.modality not in TREND_SCORES:
@@ -83,10 +84,11 @@ def trends(attempts: list[Attempt]) -> dict[str, dict]:
         # The owner's switch for emotion readings hides them here too.
         wanted = visible_score_names(attempt.user, TREND_SCORES[attempt.modality])
         values = {s.name: round(measure(s.name).shown(s.value), 2) for s in attempt.scores if s.name in wanted}
-        trend = series.setdefault(attempt.modality, {
-            "title": MODALITY_TITLES[attempt.modality], "charts": trend_charts(attempt.modality, wanted),
-            "points": []})
+        trend = series.setdefault(attempt.modality, {"title": MODALITY_TITLES[attempt.modality], "points": []})
         trend["points"].append({
             "when": attempt.created_at.strftime("%Y-%m-%d %H:%M"),
             "question_id": attempt.question_id, "scores": values})
+    for modality, trend in series.items():
+        present = {name for point in trend["points"] for name in point["scores"]}
+        trend["charts"] = trend_charts(modality, [name for name in TREND_SCORES[modality] if name in present])
     return series
