@@ -7,20 +7,26 @@ below; a file that differs is refused with a message naming it. ``POISE_WHISPER_
 at another copy of the same four files.
 
 Whisper was trained on transcripts that mostly leave fillers out, and it does too. A prompt
-that itself holds fillers tells the decoder that this transcript keeps them (measured in
-``models/transcript/README.md``).
+that itself holds fillers tells the decoder that this transcript keeps them. Whisper also
+tends to end a recording with words nobody said ("Thank you."): words at the end said over
+less than 40 ms of sound (the ``sounding`` contour of :mod:`emotion.delivery`) are dropped. Both are
+measured in ``models/transcript/README.md``.
 """
 import hashlib
 import logging
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from emotion import registry
-from emotion.audio import SAMPLE_RATE
+from emotion.audio import SAMPLE_RATE, STEP_SECONDS
 from emotion.errors import ModelUnavailable
 from emotion.transcript_types import SpokenWord, Transcript, filler_form
+
+if TYPE_CHECKING:
+    from emotion.delivery import Contours
 
 log = logging.getLogger(__name__)
 
@@ -32,9 +38,13 @@ WEIGHTS_SHA256 = {
     "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
 }
 # Fillers in the prompt make the decoder write the fillers it hears (Whisper leaves them out
-# of clean transcripts otherwise); the prompt's sentence is neutral about any topic.
-FILLER_PROMPT = "Umm, let me think like, hmm... Okay, here's what I'm, like, thinking."
+# of clean transcripts otherwise). One "um" and one "uh" in a short sentence about nothing in
+# particular: a prompt thick with fillers made it write fillers nobody said, and words too.
+FILLER_PROMPT = "So, um, I was thinking, uh, about that."
 BEAM_SIZE = 5
+# A word at the end of the transcript over less sound than this was not said: Whisper stretches a
+# real last word into the silence after it, so the share of its span that sounds says little.
+MIN_WORD_SOUND_SECONDS = 0.04
 
 
 def weights_folder() -> Path:
@@ -101,19 +111,60 @@ class Transcriber:
         except (RuntimeError, ValueError, OSError) as error:
             raise ModelUnavailable(f"speech-to-text model cannot be loaded from {folder}: {error}") from error
 
-    def transcribe(self, samples: np.ndarray, prompt: str | None = FILLER_PROMPT) -> Transcript:
-        """The words of ``samples`` (float32, :data:`SAMPLE_RATE`), in order."""
+    def transcribe(self, samples: np.ndarray, prompt: str | None = FILLER_PROMPT,
+                   sound: "Contours | None" = None, drop_silent_ending: bool = True) -> Transcript:
+        """The words of ``samples`` (float32, :data:`SAMPLE_RATE`), in order.
+
+        ``sound`` is :func:`emotion.delivery.contours` of the same samples when the caller has
+        it (only its ``sounding`` is read; measured here from the loudness when omitted).
+        ``drop_silent_ending=False`` keeps the words Whisper put over a silent ending."""
+        samples = np.asarray(samples, dtype=np.float32)
         model = self._model.get()
         segments, _ = model.transcribe(
-            np.asarray(samples, dtype=np.float32), language="en", beam_size=BEAM_SIZE,
+            samples, language="en", beam_size=BEAM_SIZE,
             word_timestamps=True, initial_prompt=prompt, condition_on_previous_text=False,
             vad_filter=False)
         words = tuple(SpokenWord(text=word.word.strip(), start=round(float(word.start), 2),
                                  end=round(float(word.end), 2), probability=round(float(word.probability), 3),
                                  filler=filler_form(word.word) is not None)
-                      for segment in segments for word in (segment.words or ()) if word.word.strip())
+                      for segment in segments for word in (segment.words or ()) if _is_word(word.word))
+        if drop_silent_ending and words:
+            words = drop_silent_ending_words(words, _sounding(samples, sound))
         return Transcript(words=words, duration_seconds=round(len(samples) / SAMPLE_RATE, 2),
                           recogniser=self.recogniser)
+
+
+def _is_word(text: str) -> bool:
+    return any(character.isalnum() for character in text)       # not a lone "." or "-"
+
+
+def _sounding(samples: np.ndarray, sound) -> np.ndarray:
+    if sound is not None:
+        return np.asarray(sound.sounding, dtype=bool)
+    from emotion.delivery import intensity_db, sounding_frames
+
+    return sounding_frames(intensity_db(samples))     # the loudness half of contours(): no pitch needed
+
+
+def _min_sound_frames() -> int:
+    return int(round(MIN_WORD_SOUND_SECONDS / STEP_SECONDS))
+
+
+def sound_frames(word: SpokenWord, sounding: np.ndarray) -> int:
+    """The 10 ms frames of sound inside the word's span, read as at least as long as the sound
+    a word needs (Whisper gives some words no length at all)."""
+    first = int(word.start / STEP_SECONDS)
+    last = max(int(np.ceil(word.end / STEP_SECONDS)), first + _min_sound_frames())
+    return int(np.count_nonzero(sounding[first:last]))
+
+
+def drop_silent_ending_words(words: tuple[SpokenWord, ...], sounding: np.ndarray) -> tuple[SpokenWord, ...]:
+    """The words up to the last one said over some sound: Whisper, given silence or a
+    breath at the end of a recording, writes words nobody said ("Thank you.", "Okay.")."""
+    keep = len(words)
+    while keep and sound_frames(words[keep - 1], sounding) < _min_sound_frames():
+        keep -= 1
+    return words[:keep]
 
 
 def get_transcriber() -> Transcriber:

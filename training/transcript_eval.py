@@ -1,6 +1,7 @@
 """Score the shipped speech-to-text on a folder of clips with reference transcripts.
 
     python -m training.evaluate transcript FOLDER
+    python -m training.transcript_eval FOLDER [--prompt none|TEXT] [--keep-silent-ending]   (other settings)
 
 FOLDER holds ``manifest.csv`` with ``file`` (relative to the folder) and ``reference`` columns,
 as in the ``asr/`` data set; ``style`` / ``style_detail`` / ``speaker`` are used when present.
@@ -8,13 +9,16 @@ Both sides are normalised alike (:func:`normalise`), the word error rate is corp
 (jiwer, all clips together), and fillers are matched by count per clip: a recognised "um"
 where the reference has "uh" still counts, a filler said but not written does not.
 """
+import argparse
 import re
+import sys
 import time
 from collections import defaultdict
 from pathlib import Path
 
 import pandas as pd
 
+from emotion.errors import ModelUnavailable
 from emotion.transcript_types import filler_form
 
 ANNOTATION = re.compile(r"<[^>]*>|\[[^\]]*\]")
@@ -111,9 +115,40 @@ def evaluate_transcript(folder: Path, transcribe=None) -> dict:
         if not (folder / name).is_file():
             raise ValueError(f"{folder / name} (listed in manifest.csv) is missing")
     transcriber = get_transcriber() if transcribe is None else None
-    hypotheses, audio_seconds, spent = transcribe_folder(folder, table, transcribe or transcriber.transcribe)
+    try:
+        hypotheses, audio_seconds, spent = transcribe_folder(folder, table, transcribe or transcriber.transcribe)
+    except ModelUnavailable as error:       # a setup problem, reported like bad data: one line, exit 2
+        raise ValueError(str(error)) from error
     result = {"task": "transcript", **score(table, hypotheses),
               "real_time_factor": round(spent / audio_seconds, 4), "audio_seconds": round(audio_seconds, 1)}
     if transcriber is not None:
         result["recogniser"] = transcriber.recogniser
     return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The same figures for settings other than the shipped ones (the model card's comparison)."""
+    from emotion.transcribe import FILLER_PROMPT, get_transcriber
+    from training.evaluate_command import run_evaluation
+
+    parser = argparse.ArgumentParser(prog="python -m training.transcript_eval", description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("--prompt", default=FILLER_PROMPT, help='"none" for plain Whisper; default: the shipped prompt')
+    parser.add_argument("--keep-silent-ending", action="store_true", help="keep words Whisper put over a silent ending")
+    args = parser.parse_args(argv)
+    prompt = None if args.prompt.lower() == "none" else args.prompt
+    transcriber = get_transcriber()
+
+    def transcribe(samples):
+        return transcriber.transcribe(samples, prompt=prompt, drop_silent_ending=not args.keep_silent_ending)
+
+    def evaluate(folder: Path) -> dict:
+        result = evaluate_transcript(folder, transcribe)
+        return {**result, "recogniser": transcriber.recogniser, "prompt": prompt,
+                "drop_silent_ending": not args.keep_silent_ending}
+
+    return run_evaluation("transcript", evaluate, args.folder, wants_folder=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
