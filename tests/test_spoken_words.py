@@ -133,7 +133,8 @@ def test_the_voice_analyzer_hears_the_words_of_real_speech():
     words = result.words
     assert result.words_missing_reason is None and words is not None
     text = " ".join(word.text.lower().strip(".,?!") for word in words.transcript.words)
-    assert "corpus" in text and "cold" in text
+    assert "i have a cold" in text and "long pause" in text
+    assert words.measures.filler_count >= 3                 # the reference has 5 (uh, um)
     starts = [word.start for word in words.transcript.words]
     assert starts == sorted(starts) and 0 <= starts[0] and words.transcript.words[-1].end <= 25.8
     assert 80 < words.measures.words_per_minute < 260
