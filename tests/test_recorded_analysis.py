@@ -3,6 +3,7 @@ import pytest
 
 from interview.extensions import db
 from interview.models import Attempt
+from interview.results import SCHEMA_VERSION
 from tests.conftest import FIXTURES
 from tests.test_recordings import upload
 
@@ -33,7 +34,7 @@ def test_video_job_reads_face_and_voice(client, auth, app):
         assert names["face_share"] > 30  # the detector misses some of FER2013's tight crops
         assert sum(1 for name in names if name.startswith("voice_")) == 7
         assert 0 < names["speaking_rate_syllables_per_second"] < 10
-        assert attempt.details["schema"] == 2 and attempt.details["face"]["heatmap_png"]
+        assert attempt.details["schema"] == SCHEMA_VERSION and attempt.details["face"]["heatmap_png"]
         assert attempt.details["face"]["model"]["accuracy"] > 0.6
     report = client.get(f"/attempts/{attempt_id}/report")
     assert report.status_code == 200
@@ -49,8 +50,13 @@ def test_audio_job_reads_voice_and_delivery(client, auth, app):
         attempt = db.session.get(Attempt, attempt_id)
         assert attempt.status == "complete", attempt.error_message
         assert attempt.details["voice"]["delivery"]["syllable_count"] > 0 and "face" not in attempt.details
+        # RAVDESS statement 2: "Dogs are sitting by the door", heard by the real recogniser
+        heard = [word["text"].lower().strip(".,!?") for word in attempt.details["voice"]["words"]["transcript"]["words"]]
+        assert "door" in heard and "sitting" in heard
+        assert {score.name for score in attempt.scores} >= {"words_per_minute", "fillers_per_minute"}
     report = client.get(f"/attempts/{attempt_id}/report").data
     assert b"Speaking rate" in report and b"Vocal emotion" in report
+    assert b'id="transcript"' in report and b'data-start=' in report
 
 
 def test_a_silent_video_still_gets_its_face_report(client, auth, app, tmp_path):
