@@ -51,6 +51,16 @@ def test_an_acted_um_is_written_and_marked_as_a_filler():
     assert [word.text.strip(",.").lower() for word in transcript.words if word.filler] == ["um"]
 
 
+def test_fillers_are_kept_past_the_first_30_second_window():
+    """A long answer is decoded in 30 s windows; the filler prompt must lead each of them."""
+    monologues = [load_audio(ASR / "clips" / name) for name in
+                  ("mfa_acoustic_corpus.wav", "mfa_cold_corpus.wav", "mfa_acoustic_corpus.wav")]
+    half_second = np.zeros(SAMPLE_RATE // 2, dtype=np.float32)
+    answer = np.concatenate([monologues[0], half_second, monologues[1], half_second, monologues[2]])  # 80 s
+    fillers = [word.start for word in get_transcriber().transcribe(answer).words if word.filler]
+    assert len(fillers) >= 8 and sum(start > 60 for start in fillers) >= 2   # the reference has 11, 3 after 60 s
+
+
 def test_words_over_a_silent_ending_are_dropped_and_real_ones_kept():
     """Two seconds of silence after a sentence: nothing may be transcribed over it."""
     samples = load_audio(ASR / "clips/cmuarctic_a0024.wav")
