@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from emotion.camera_types import CameraDelivery
 from emotion.speech_types import DeliveryMeasures, SpeechSummary, SpeechWindow
 from emotion.transcript_types import SpokenMeasures, Transcript, WordCount
 
@@ -157,12 +158,15 @@ class VoiceAnalysis:
 
 @dataclass(frozen=True)
 class VideoAnswerAnalysis:
-    """A video answer: its faces and, when its sound holds speech, its voice. Read with
-    emotions off, there is no face reading and the voice holds delivery only."""
+    """A video answer: its faces, what the camera saw of its delivery (observable behaviour,
+    read whatever the emotion switch says) and, when its sound holds speech, its voice. Read
+    with emotions off, there is no face reading and the voice holds delivery only."""
 
     face: FaceAnalysis | None
     voice: VoiceAnalysis | None
     voice_missing_reason: str | None = None  # why there is no voice reading, for the report
+    camera: CameraDelivery | None = None     # gaze, head movement, blinks, framing and light
+    camera_missing_reason: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,7 +4,12 @@ An analyzer returns a frozen dataclass (:mod:`emotion.base`); :func:`stored` tur
 JSON with a schema version, and :func:`readable` turns what is stored, of any version, into
 the current layout the reports read.
 
-Schema 3 (since 2026-11-30, issue 16): as schema 2, and VOICE also holds "words": WORDS or null
+Schema 4 (since 2026-11-30, issue 17): as schema 3, and video also holds "camera": CAMERA or
+null and "camera_missing_reason", where CAMERA = {"timeline": [{"time", "face_found",
+"looking_at_camera", "yaw", "pitch", "roll", "eyes_closed", "framing"}], "gaze": {"camera_share",
+"look_aways": [{"start", "end"}], "frames_read"}, "head": {"label", "degrees_per_second", "nods"}
+or null, "blinks_per_minute", "framing": {problem: share}} (emotion.camera_types).
+Schema 3 (issue 16): as schema 2, and VOICE also holds "words": WORDS or null
 and "words_missing_reason" (why there are no words: no recogniser on the server, nothing
 recognised, or recorded before transcripts), where WORDS = {"transcript": {"words": [{"text",
 "start", "end", "probability", "filler"}], "duration_seconds", "recogniser"}, "measures":
@@ -31,7 +36,8 @@ from typing import Any
 from emotion.base import TextAnalysis, VideoAnswerAnalysis, VoiceAnalysis
 from emotion.video_answer import NO_SPEECH
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
+BEFORE_CAMERA_READING = "This answer was recorded before Poise read eye contact, head movement and framing."
 BEFORE_TRANSCRIPTS = "This answer was recorded before Poise made transcripts, so it has none."
 
 
@@ -68,15 +74,25 @@ def readable(details: dict | None, modality: str) -> dict:
     if version == SCHEMA_VERSION:
         return details
     if version == 1:
-        return _from_version_2(_from_version_1(details, modality))
+        return _from_version_3(_from_version_2(_from_version_1(details, modality)))
     if version == 2:
-        return _from_version_2(details)
+        return _from_version_3(_from_version_2(details))
+    if version == 3:
+        return _from_version_3(details)
     raise ValueError(f"stored results of schema {version} are newer than this code ({SCHEMA_VERSION})")
+
+
+def _from_version_3(details: dict) -> dict:
+    """Schema 3 had no camera reading: say so on video answers."""
+    upgraded = details | {"schema": SCHEMA_VERSION}
+    if details.get("kind") == "video":
+        upgraded = {"camera": None, "camera_missing_reason": BEFORE_CAMERA_READING} | upgraded
+    return upgraded
 
 
 def _from_version_2(details: dict) -> dict:
     """Schema 2 had no words: say so where there is a voice."""
-    upgraded = details | {"schema": SCHEMA_VERSION}
+    upgraded = details | {"schema": 3}
     if details.get("voice"):
         upgraded["voice"] = {"words": None, "words_missing_reason": BEFORE_TRANSCRIPTS} | details["voice"]
     return upgraded

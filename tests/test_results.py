@@ -71,6 +71,20 @@ def test_a_version_1_video_reads_in_the_current_layout():
     assert details["voice"]["delivery"]["speaking_share"] == 0.75
 
 
+def test_video_answers_from_before_the_camera_reading_say_so():
+    from interview.results import BEFORE_CAMERA_READING
+
+    version_3 = stored(video_result()) | {"schema": 3}
+    del version_3["camera"], version_3["camera_missing_reason"]
+    details = readable(version_3, "video")
+    assert details["schema"] == SCHEMA_VERSION and details["camera"] is None
+    assert details["camera_missing_reason"] == BEFORE_CAMERA_READING
+    assert details["face"] == version_3["face"]
+    assert readable(VERSION_1_VIDEO, "video")["camera_missing_reason"] == BEFORE_CAMERA_READING
+    audio = stored(video_result().voice) | {"schema": 3}
+    assert "camera" not in readable(audio, "audio")
+
+
 def test_a_version_1_video_without_voice_says_why():
     without_voice = {key: value for key, value in VERSION_1_VIDEO.items() if key != "voice"}
     details = readable(without_voice, "video")

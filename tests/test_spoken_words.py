@@ -87,7 +87,7 @@ def voice_with(words=None, reason=None) -> VoiceAnalysis:
 
 def test_words_are_stored_as_json_in_schema_3():
     details = stored(voice_with(spoken_words()))
-    assert details["schema"] == SCHEMA_VERSION == 3
+    assert details["schema"] == SCHEMA_VERSION
     assert json.loads(json.dumps(details)) == details
     words = details["voice"]["words"]
     assert words["transcript"]["words"][0] == {"text": "Um,", "start": 0.2, "end": 0.5, "probability": 0.9,
@@ -101,7 +101,7 @@ def test_schema_2_answers_read_as_recorded_before_transcripts():
     version_2 = stored(voice_with()) | {"schema": 2}
     del version_2["voice"]["words"], version_2["voice"]["words_missing_reason"]
     upgraded = readable(version_2, "audio")
-    assert upgraded["schema"] == 3 and upgraded["voice"]["words"] is None
+    assert upgraded["schema"] == SCHEMA_VERSION and upgraded["voice"]["words"] is None
     assert upgraded["voice"]["words_missing_reason"] == BEFORE_TRANSCRIPTS
     assert upgraded["voice"]["delivery"] == version_2["voice"]["delivery"]
 
