@@ -1,5 +1,5 @@
 """Facial emotion: 7 FER2013 emotions per face with a Keras CNN, on faces that
-:mod:`emotion.face_detector` finds; over a recording through :mod:`emotion.video`.
+:mod:`emotion.face_detector` finds (BlazeFace); over a recording through :mod:`emotion.video`.
 
 ``prepare_faces`` is the one pixel preparation shared by training and serving. The analyzer
 loads its network lazily, once per process (see :mod:`emotion.registry`).
@@ -111,15 +111,17 @@ class FaceAnalyzer:
     def info(self) -> ModelInfo:
         return model_info("face", self._model_file.parent)
 
-    def analyze(self, recording: Path, frames_per_second: float = 5.0) -> FaceAnalysis:
+    def analyze(self, recording: Path, frames_per_second: float = 5.0, frame_readers=()) -> FaceAnalysis:
         """The faces of a recorded answer: timeline, summary and the strongest moment's heat map.
+        ``frame_readers`` see every sampled colour frame and its face in the same pass (see
+        :func:`emotion.video.face_timeline`).
 
         Raises UnreadableMedia for a file that cannot be decoded, NoFaceFound when no sampled
         frame shows a face.
         """
         from emotion.explain import heatmap_overlay_png
 
-        faces, strongest_face = face_timeline(recording, self.detector, self.model, frames_per_second)
+        faces, strongest_face = face_timeline(recording, self.detector, self.model, frames_per_second, frame_readers)
         heatmap = heatmap_overlay_png(strongest_face, self.heatmap(strongest_face))
         return FaceAnalysis(timeline=faces.timeline, summary=faces.summary, heatmap_png=heatmap, model=self.info)
 
@@ -132,10 +134,11 @@ class FaceAnalyzer:
         from emotion.media import decode_image
 
         gray = decode_image(image)
-        boxes = self.detector.detect(gray)
-        faces = np.stack([self.detector.crop(gray, box) for box in boxes]) if boxes else np.zeros((0, 48, 48), np.uint8)
+        found = self.detector.detections(gray)
+        faces = (np.stack([self.detector.crop(gray, face) for face in found]) if found
+                 else np.zeros((0, FACE_SIZE, FACE_SIZE), np.uint8))
         probabilities = self.model.predict(faces)
-        readings = tuple(FaceReading(box=box, probabilities=_named(p)) for box, p in zip(boxes, probabilities))
+        readings = tuple(FaceReading(box=face.box, probabilities=_named(p)) for face, p in zip(found, probabilities))
         return ImageAnalysis(width=gray.shape[1], height=gray.shape[0], faces=readings)
 
     def heatmap(self, face48: np.ndarray) -> np.ndarray:

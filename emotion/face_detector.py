@@ -1,128 +1,130 @@
-"""Finding the candidate's face: OpenCV's Haar cascade on a downscaled, equalised frame, and
-tracking it from frame to frame in a video. Knows nothing of emotions."""
-import threading
+"""Finding the candidate's face with BlazeFace (:mod:`emotion.blazeface`) and cutting it out
+as the emotion model's 48x48 gray input. Knows nothing of emotions.
+
+BlazeFace costs ~2 ms a frame on 2 cores, so every sampled frame of a video is searched whole;
+the Haar cascade this replaced needed tracking windows to keep up and still missed half the
+faces of the labelled clips (figures in models/face/MODEL_CARD.md, "Face detection").
+"""
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Iterable, Iterator
 
 import numpy as np
 
-from emotion.errors import ModelUnavailable
+from emotion.camera_types import Detection
 
 FACE_SIZE = 48   # FER2013's side: every crop is resized to it
+RIGHT_EYE, LEFT_EYE, NOSE, MOUTH = 0, 1, 2, 3   # BlazeFace's keypoint order (the person's right, left)
+
+
+@dataclass(frozen=True)
+class CropSettings:
+    """How a BlazeFace detection becomes a FER2013-like crop. BlazeFace's box runs from the
+    brows to the chin; a FER2013 face is framed wider, forehead and cheeks in. The defaults read
+    best of the choices measured (``python -m bench.bench_face_detection --crop-study``)."""
+
+    scale: float = 1.5          # crop side as a multiple of the box's larger side
+    square: bool = True         # False: the box widened by ``scale``, stretched to 48x48
+    centre: str = "box"         # "box": the box's centre; "keypoints": between eyes and mouth
+    align_eyes: bool = False    # turn the crop so the eyes lie level
+    shift_down: float = 0.0     # move the centre down by this share of the box's height
 
 
 @dataclass(frozen=True)
 class DetectorSettings:
-    # Detection runs on a copy whose shorter side is at most this: interview faces are large,
-    # and a 240-pixel frame is ~4x cheaper to search than 480.
-    detect_side: int = 240
-    scale_factor: float = 1.15
-    min_neighbors: int = 5
-    min_face_fraction: float = 0.15   # smallest face, as a share of the frame's shorter side
-    margin: float = 0.1               # widen the box on each side to match FER2013's framing
-    # Video: look for the face again near where it was, in a window this much wider than the
-    # face on each side, scaled so the face is about track_face_side pixels: a fraction of a
-    # full-frame search. A full search runs when the face is lost and every full_search_every
-    # frames, so a closer face that walks in is still picked up.
-    track_window: float = 0.5
-    track_face_side: int = 64
-    full_search_every: int = 10
+    crop: CropSettings = CropSettings()
+
+
+@dataclass(frozen=True)
+class TrackedFace:
+    """One video frame's main face: where it is, and its 48x48 gray crop."""
+
+    detection: Detection
+    crop: np.ndarray
 
 
 class FaceDetector:
-    """Haar cascade (OpenCV 4.x ships it) on a downscaled, equalised frame."""
+    """The faces of a frame (BGR or gray) as Detections and 48x48 gray crops."""
 
-    def __init__(self, settings: DetectorSettings = DetectorSettings()):
-        import cv2
+    def __init__(self, settings: DetectorSettings = DetectorSettings(), blaze_face=None):
+        from emotion.blazeface import get_blaze_face
 
         self.settings = settings
-        cascade_file = Path(cv2.data.haarcascades) / "haarcascade_frontalface_default.xml"
-        self._cascade = cv2.CascadeClassifier(str(cascade_file))
-        if self._cascade.empty():
-            raise ModelUnavailable(f"OpenCV face cascade missing at {cascade_file}")
-        self._lock = threading.Lock()  # CascadeClassifier is not safe across threads
+        self.blaze_face = blaze_face or get_blaze_face()
 
-    def detect(self, gray: np.ndarray) -> list[tuple[int, int, int, int]]:
+    def detections(self, image: np.ndarray) -> list[Detection]:
+        """Every face in ``image`` (HxWx3 BGR or HxW gray uint8), largest first."""
+        return self.blaze_face.detect(image)
+
+    def detect(self, image: np.ndarray) -> list[tuple[int, int, int, int]]:
         """Face boxes (x, y, w, h) in the frame's own pixels, largest first."""
-        import cv2
+        return [face.box for face in self.detections(image)]
 
-        scale = min(1.0, self.settings.detect_side / min(gray.shape[:2]))
-        small = gray if scale == 1.0 else cv2.resize(gray, None, fx=scale, fy=scale,
-                                                     interpolation=cv2.INTER_AREA)
-        small = cv2.equalizeHist(small)
-        min_side = max(24, int(min(small.shape[:2]) * self.settings.min_face_fraction))
-        with self._lock:
-            found = self._cascade.detectMultiScale(
-                small, scaleFactor=self.settings.scale_factor,
-                minNeighbors=self.settings.min_neighbors, minSize=(min_side, min_side))
-        boxes = [tuple(int(round(v / scale)) for v in box) for box in found]
-        return sorted(boxes, key=lambda b: b[2] * b[3], reverse=True)
+    def main_face(self, frame: np.ndarray) -> Detection | None:
+        """The largest face: in an interview recording, the candidate's."""
+        faces = self.detections(frame)
+        return faces[0] if faces else None
 
-    def detect_near(self, gray: np.ndarray, previous: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
-        """The largest face of about the previous one's size in a window around it, or None."""
-        import cv2
+    def crop(self, image: np.ndarray, face: Detection | tuple[int, int, int, int]) -> np.ndarray:
+        """A 48x48 gray face cut around ``face`` (a Detection, or a bare box) by the crop
+        settings, edges padded by repeating the border."""
+        return face_crop(image, face, self.settings.crop)
 
-        x, y, w, h = previous
-        side = max(w, h)
-        pad = self.settings.track_window * side
-        left, top = max(0, int(x - pad)), max(0, int(y - pad))
-        right, bottom = min(gray.shape[1], int(x + w + pad)), min(gray.shape[0], int(y + h + pad))
-        if right - left < side or bottom - top < side:  # the face is no longer inside this frame
-            return None
-        scale = min(1.0, self.settings.track_face_side / side)
-        window = cv2.resize(gray[top:bottom, left:right], None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-        window = cv2.equalizeHist(window)
-        # Between 0.7x and 1.45x the last face, and never below the full search's smallest face,
-        # so the box cannot shrink step by step onto a small false detection.
-        smallest = int(scale * max(side * 0.7, min(gray.shape[:2]) * self.settings.min_face_fraction))
-        largest = int(side * scale * 1.45) + 1
-        with self._lock:
-            found = self._cascade.detectMultiScale(
-                window, scaleFactor=self.settings.scale_factor, minNeighbors=self.settings.min_neighbors,
-                minSize=(smallest, smallest), maxSize=(largest, largest))
-        if len(found) == 0:
-            return None
-        bx, by, bw, bh = max(found, key=lambda b: b[2] * b[3])
-        return (int(round(bx / scale)) + left, int(round(by / scale)) + top,
-                int(round(bw / scale)), int(round(bh / scale)))
-
-    def crop(self, gray: np.ndarray, box: tuple[int, int, int, int]) -> np.ndarray:
-        """A 48x48 square face around ``box``, widened by the margin, edges padded."""
-        import cv2
-
-        x, y, w, h = box
-        side = int(round(max(w, h) * (1 + 2 * self.settings.margin)))
-        cx, cy = x + w / 2, y + h / 2
-        left, top = int(round(cx - side / 2)), int(round(cy - side / 2))
-        padded = cv2.copyMakeBorder(gray, side, side, side, side, cv2.BORDER_REPLICATE)
-        square = padded[top + side: top + 2 * side, left + side: left + 2 * side]
-        return cv2.resize(square, (FACE_SIZE, FACE_SIZE), interpolation=cv2.INTER_AREA)
-
-    def track_main_face(self, frames: Iterable[np.ndarray]) -> Iterator[np.ndarray | None]:
-        """For consecutive video frames: the main face of each as a 48x48 crop, or None.
-
-        Searches near the last face first (see DetectorSettings.track_window), the whole frame
-        when that fails and every few frames.
-        """
-        previous, shape = None, None
-        every = max(1, self.settings.full_search_every)
-        for index, gray in enumerate(frames):
-            if gray.shape != shape:  # a recording can change resolution midway
-                previous, shape = None, gray.shape
-            box = None
-            if previous is not None and index % every:
-                box = self.detect_near(gray, previous)
-            if box is None:
-                boxes = self.detect(gray)
-                box = boxes[0] if boxes else None
-            previous = box
-            yield None if box is None else self.crop(gray, box)
+    def track_main_face(self, frames: Iterable[np.ndarray]) -> Iterator[TrackedFace | None]:
+        """For consecutive video frames: the main face of each with its crop, or None."""
+        for frame in frames:
+            face = self.main_face(frame)
+            yield None if face is None else TrackedFace(face, self.crop(frame, face))
 
     def largest_faces(self, frames: list[np.ndarray]) -> list[np.ndarray | None]:
-        """The biggest face of each frame, searched on its own, as a 48x48 crop or None."""
-        crops = []
-        for gray in frames:
-            boxes = self.detect(gray)
-            crops.append(self.crop(gray, boxes[0]) if boxes else None)
-        return crops
+        """The biggest face of each frame as a 48x48 crop, or None."""
+        return [None if tracked is None else tracked.crop for tracked in self.track_main_face(frames)]
+
+
+def face_crop(image: np.ndarray, face: Detection | tuple[int, int, int, int],
+              settings: CropSettings = CropSettings()) -> np.ndarray:
+    """The crop of :meth:`FaceDetector.crop`, for any settings (the crop study compares them)."""
+    import cv2
+
+    detection = face if isinstance(face, Detection) else None
+    x, y, w, h = detection.box if detection else face
+    centre = np.array([x + w / 2, y + h / 2 + settings.shift_down * h])
+    if settings.centre == "keypoints" and detection:
+        eyes = (np.array(detection.keypoints[RIGHT_EYE]) + detection.keypoints[LEFT_EYE]) / 2
+        centre = (eyes + detection.keypoints[MOUTH]) / 2 + (0, settings.shift_down * h)
+    size = np.array([max(w, h)] * 2 if settings.square else [w, h], float) * settings.scale
+    angle = eye_line_degrees(detection) if settings.align_eyes and detection else 0.0
+    # Cut a region wide enough for any turn, padded past the frame's edges, then gray it.
+    reach = int(np.ceil(np.hypot(*size) / 2)) + 2
+    left, top = int(round(centre[0])) - reach, int(round(centre[1])) - reach
+    region = _padded_region(image, left, top, 2 * reach)
+    gray = region if region.ndim == 2 else cv2.cvtColor(region, cv2.COLOR_BGR2GRAY)
+    local = centre - (left, top)
+    if angle:
+        turn = cv2.getRotationMatrix2D((float(local[0]), float(local[1])), angle, 1.0)
+        gray = cv2.warpAffine(gray, turn, gray.shape[::-1], flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    x0, y0 = np.round(local - size / 2).astype(int)
+    x1, y1 = np.round(local + size / 2).astype(int)
+    cut = gray[max(0, y0):max(y0 + 1, y1), max(0, x0):max(x0 + 1, x1)]
+    return cv2.resize(cut, (FACE_SIZE, FACE_SIZE), interpolation=cv2.INTER_AREA)
+
+
+def eye_line_degrees(detection: Detection) -> float:
+    """The eye line's angle to the horizontal, degrees (counter-clockwise in the image; OpenCV's
+    rotation by this angle levels it)."""
+    (rx, ry), (lx, ly) = detection.keypoints[RIGHT_EYE], detection.keypoints[LEFT_EYE]
+    return float(np.degrees(np.arctan2(ly - ry, lx - rx)))
+
+
+def _padded_region(image: np.ndarray, left: int, top: int, side: int) -> np.ndarray:
+    """image[top:top+side, left:left+side], its parts outside the frame filled by repeating the
+    border (as FER-style crops of a face at the frame's edge need)."""
+    import cv2
+
+    height, width = image.shape[:2]
+    pads = (max(0, -top), max(0, top + side - height), max(0, -left), max(0, left + side - width))
+    inside = image[max(0, top):min(height, top + side), max(0, left):min(width, left + side)]
+    if inside.size == 0:
+        return np.zeros((side, side) + image.shape[2:], image.dtype)
+    if any(pads):
+        inside = cv2.copyMakeBorder(inside, *pads, cv2.BORDER_REPLICATE)
+    return inside

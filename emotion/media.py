@@ -1,4 +1,4 @@
-"""Decoding images and videos into grayscale frames, with domain errors for bad media."""
+"""Decoding images and videos into frames (grayscale, or colour on request), with domain errors for bad media."""
 import logging
 import math
 import queue
@@ -65,8 +65,10 @@ def to_gray(image: np.ndarray) -> np.ndarray:
     return cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
 
 
-def sample_video_frames(path: str | Path, frames_per_second: float = 5.0) -> Iterator[tuple[float, np.ndarray]]:
-    """(seconds, grayscale frame) pairs, about ``frames_per_second`` of them per second of video.
+def sample_video_frames(path: str | Path, frames_per_second: float = 5.0,
+                        colour: bool = False) -> Iterator[tuple[float, np.ndarray]]:
+    """(seconds, frame) pairs, about ``frames_per_second`` of them per second of video; frames
+    grayscale, or BGR uint8 as OpenCV decodes them with ``colour=True``.
 
     Reads webm (VP8/VP9, as browsers record) and mp4. MediaRecorder files carry no frame count
     and sometimes no frame rate, so time comes from each frame's own timestamp. Raises
@@ -76,7 +78,7 @@ def sample_video_frames(path: str | Path, frames_per_second: float = 5.0) -> Ite
     """
     if not (math.isfinite(frames_per_second) and frames_per_second > 0):
         raise ValueError(f"frames_per_second must be a positive number, not {frames_per_second}")
-    return decoded_ahead(_frames(Path(path), 1.0 / frames_per_second), DECODE_AHEAD_FRAMES)
+    return decoded_ahead(_frames(Path(path), 1.0 / frames_per_second, colour), DECODE_AHEAD_FRAMES)
 
 
 def decoded_ahead(items: Iterator, depth: int) -> Iterator:
@@ -134,7 +136,7 @@ def decoded_ahead(items: Iterator, depth: int) -> Iterator:
             producer.join()
 
 
-def _frames(path: Path, interval: float) -> Iterator[tuple[float, np.ndarray]]:
+def _frames(path: Path, interval: float, colour: bool = False) -> Iterator[tuple[float, np.ndarray]]:
     import cv2
 
     if existing_file(path, "video").stat().st_size == 0:
@@ -143,12 +145,12 @@ def _frames(path: Path, interval: float) -> Iterator[tuple[float, np.ndarray]]:
     try:
         if not capture.isOpened():
             raise UnreadableMedia("This video could not be read: record again, or send a webm or mp4 file.")
-        yield from _sampled(capture, interval)
+        yield from _sampled(capture, interval, colour)
     finally:
         capture.release()
 
 
-def _sampled(capture, interval: float) -> Iterator[tuple[float, np.ndarray]]:
+def _sampled(capture, interval: float, colour: bool = False) -> Iterator[tuple[float, np.ndarray]]:
     import cv2
 
     fallback_fps = capture.get(cv2.CAP_PROP_FPS)
@@ -171,9 +173,20 @@ def _sampled(capture, interval: float) -> Iterator[tuple[float, np.ndarray]]:
         # The next sample is due at the first whole interval after this frame: computed, not
         # stepped to, so a rate far above the video's own costs nothing.
         next_time = (math.floor((seconds + 1e-6) / interval) + 1) * interval
-        yield seconds, to_gray(frame)
+        yield seconds, (_to_bgr(frame) if colour else to_gray(frame))
     if yielded == 0:
         raise UnreadableMedia("No picture could be read from this video: it may be damaged or audio only.")
+
+
+def _to_bgr(frame: np.ndarray) -> np.ndarray:
+    """A decoded frame as 3-channel BGR uint8 (OpenCV gives gray for a few gray-only codecs)."""
+    import cv2
+
+    if frame.ndim == 2:
+        return cv2.cvtColor(frame, cv2.COLOR_GRAY2BGR)
+    if frame.shape[2] == 4:
+        return cv2.cvtColor(frame, cv2.COLOR_BGRA2BGR)
+    return frame
 
 
 def run_ffprobe(path: str | Path, arguments: list[str]) -> subprocess.CompletedProcess | None:

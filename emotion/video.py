@@ -1,6 +1,9 @@
-"""A video's facial-emotion timeline: sample frames, follow the main face, read it in batches.
+"""A video's facial-emotion timeline: sample frames, find the main face in each, read the
+faces in batches; and every sampled colour frame with its face handed to frame readers (the
+camera-delivery readers: gaze, head, framing).
 
 Takes a detector and a model, never the analyzer that calls it (see :class:`emotion.face.FaceAnalyzer`)."""
+from collections import deque
 from contextlib import closing
 
 import numpy as np
@@ -12,25 +15,37 @@ from emotion.media import sample_video_frames
 BATCH_SIZE = 64
 
 
-def face_timeline(path, detector, model, frames_per_second: float = 5.0) -> tuple[VideoAnalysis, np.ndarray]:
+def face_timeline(path, detector, model, frames_per_second: float = 5.0,
+                  frame_readers=()) -> tuple[VideoAnalysis | None, np.ndarray | None]:
     """Timeline (time, face found, probabilities) and summary of one recording, and the 48x48
     face of its strongest reading (so a heat map can be drawn without decoding it again).
 
-    ``detector`` follows the main face (:meth:`emotion.face_detector.FaceDetector.track_main_face`),
-    ``model`` reads faces (``predict``: (N, 48, 48) uint8 -> (N, 7)). Only the largest face of
-    each frame is read: in an interview recording that is the candidate. Raises NoFaceFound
-    when no sampled frame shows a face.
+    ``detector`` finds the main face of each frame (:meth:`emotion.face_detector.FaceDetector.track_main_face`:
+    a TrackedFace or None per frame, in order), ``model`` reads faces (``predict``: (N, 48, 48)
+    uint8 -> (N, 7)). Only the largest face of each frame is read: in an interview recording
+    that is the candidate. Each of ``frame_readers`` gets ``add(seconds, frame_bgr, detection
+    or None)`` for every sampled frame, in the same single pass. ``model=None`` reads no
+    emotions and returns (None, None), the readers still getting every frame. Raises
+    NoFaceFound when a model is given and no sampled frame shows a face.
     """
-    times = []
-    sampled = sample_video_frames(path, frames_per_second)
+    times, crops = [], []
+    sampled = sample_video_frames(path, frames_per_second, colour=True)
+    waiting = deque()  # frames handed to the detector whose result has not come back yet
 
     def frames():
-        for seconds, gray in sampled:
+        for seconds, frame in sampled:
             times.append(seconds)
-            yield gray
+            waiting.append((seconds, frame))
+            yield frame
 
     with closing(sampled):  # stops the decoding thread and shuts the file even if detection fails
-        crops = list(detector.track_main_face(frames()))
+        for tracked in detector.track_main_face(frames()):
+            seconds, frame = waiting.popleft()
+            for reader in frame_readers:
+                reader.add(seconds, frame, None if tracked is None else tracked.detection)
+            crops.append(None if tracked is None else tracked.crop)
+    if model is None:
+        return None, None
     found = [i for i, crop in enumerate(crops) if crop is not None]
     if not found:
         raise NoFaceFound(

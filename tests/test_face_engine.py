@@ -1,4 +1,4 @@
-"""The real committed face model and OpenCV detector on real fixture images and videos."""
+"""The real committed face model and BlazeFace detector on real fixture images and videos."""
 import json
 import subprocess
 import sys
@@ -21,7 +21,7 @@ def analyzer():
 
 
 def frame_with_a_face(path, analyzer):
-    """The first frame the detector finds a face in (FER2013's tight crops defeat it in some)."""
+    """The first frame the detector finds a face in."""
     import cv2
 
     capture = cv2.VideoCapture(str(path))
@@ -35,21 +35,16 @@ def frame_with_a_face(path, analyzer):
         capture.release()
 
 
-def test_tracking_finds_the_face_where_a_full_search_does(analyzer):
+def test_tracking_gives_the_largest_face_of_every_frame_it_is_found_in(analyzer):
     from emotion.media import sample_video_frames
 
-    frames = [gray for _, gray in sample_video_frames(FIXTURES / "video" / "woman2.mp4", 5)]
-    searched = [analyzer.detector.detect(gray) for gray in frames]
-    pairs = [(analyzer.detector.detect_near(frames[i], searched[i - 1][0]), searched[i][0])
-             for i in range(1, len(frames)) if searched[i - 1] and searched[i]]
-    assert len(pairs) > 50
-    found_near = [(near, full) for near, full in pairs if near is not None]
-    assert len(found_near) >= 0.9 * len(pairs)  # the rest fall back to a full search
-    for near, full in found_near:  # the same face: centres within a fifth of its width
-        assert abs((near[0] + near[2] / 2) - (full[0] + full[2] / 2)) < full[2] / 5
-        assert abs((near[1] + near[3] / 2) - (full[1] + full[3] / 2)) < full[3] / 5
+    frames = [frame for _, frame in sample_video_frames(FIXTURES / "video" / "woman2.mp4", 5, colour=True)]
     tracked = list(analyzer.detector.track_main_face(frames))
-    assert sum(crop is not None for crop in tracked) >= sum(bool(found) for found in searched)
+    assert len(tracked) == len(frames) > 50
+    assert all(face is not None for face in tracked)  # the interview clip shows her throughout
+    for frame, face in zip(frames[:10], tracked):
+        assert face.detection == analyzer.detector.main_face(frame)
+        assert face.crop.shape == (48, 48) and face.crop.dtype == np.uint8
 
 
 def test_tracking_survives_a_change_of_resolution(analyzer):
@@ -57,9 +52,10 @@ def test_tracking_survives_a_change_of_resolution(analyzer):
     import cv2
 
     frames = [gray for _, gray in sample_video_frames(FIXTURES / "video" / "woman2.mp4", 5)][:6]
-    smaller = [cv2.resize(gray, (gray.shape[1] // 4, gray.shape[0] // 4)) for gray in frames[3:]]  # face box now outside
-    crops = list(analyzer.detector.track_main_face(frames[:3] + smaller))
-    assert len(crops) == 6 and crops[0] is not None and crops[0].shape == (48, 48)
+    smaller = [cv2.resize(gray, (gray.shape[1] // 2, gray.shape[0] // 2)) for gray in frames[3:]]
+    tracked = list(analyzer.detector.track_main_face(frames[:3] + smaller))
+    assert len(tracked) == 6 and all(face is not None and face.crop.shape == (48, 48) for face in tracked)
+    assert tracked[4].detection.box[2] < 0.6 * tracked[1].detection.box[2]
 
 
 def test_views_are_averaged_per_face_not_across_the_batch(analyzer):
@@ -117,7 +113,7 @@ def test_clip_summary_is_consistent(analyzer, name):
     summary = result.summary
     assert abs(sum(summary.mean_probabilities.values()) - 1) < 1e-3
     assert summary.dominant_emotion == max(summary.mean_probabilities, key=summary.mean_probabilities.get)
-    assert 0.3 < summary.face_share <= 1  # the detector misses some of FER2013's tight crops
+    assert 0.9 < summary.face_share <= 1  # one FER2013 face on every frame
     assert 3.0 < summary.duration_seconds < 5.0
     assert len(result.timeline) == summary.frames_analysed
     gaps = [p for p in result.timeline if not p.face_found]
@@ -258,7 +254,9 @@ def test_sixteen_bit_png_reads_as_its_eight_bit_original(analyzer, tmp_path):
     cv2.imwrite(str(deep_frame), frame.astype(np.uint16) * 257)
     assert cv2.imread(str(deep_frame), cv2.IMREAD_UNCHANGED).dtype == np.uint16
     result, expected = analyzer.analyze_image(deep_frame), analyzer.analyze_image(frame)
-    assert len(result.faces) == 1 and result.faces[0].box == expected.faces[0].box
+    # 16-bit gray conversion rounds a grey level apart here and there; BlazeFace's box moves a pixel.
+    assert len(result.faces) == 1
+    assert np.abs(np.subtract(result.faces[0].box, expected.faces[0].box)).max() <= 2
 
 
 def test_image_is_turned_upright_by_its_exif_orientation(tmp_path):
