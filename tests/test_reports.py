@@ -53,18 +53,14 @@ def video_analysis(happy=0.6, rate=4.0) -> VideoAnswerAnalysis:
 
 def add_recorded_attempt(app, user_id, modality="video", question_id=1, result=None) -> int:
     """A completed recorded answer, stored and scored as the analysis job stores it."""
-    from interview.recordings.analysis import face_scores, save, voice_scores
+    from interview.recordings.analysis import save, video_scores, voice_scores
 
     result = result or (video_analysis() if modality == "video" else voice_analysis())
     with app.app_context():
         attempt = Attempt(user_id=user_id, question_id=question_id, modality=modality, source="recording",
                           status=AttemptStatus.COMPLETE, progress=100, media_type=f"{modality}/webm")
         db.session.add(attempt)
-        if modality == "video":
-            scores = face_scores(result.face) + (voice_scores(result.voice) if result.voice else [])
-        else:
-            scores = voice_scores(result)
-        save(attempt, stored(result), scores)
+        save(attempt, stored(result), video_scores(result) if modality == "video" else voice_scores(result))
         db.session.commit()
         return attempt.id
 

@@ -173,6 +173,45 @@ WORDS = (
 )
 SPOKEN_TRAIT_PREFIX = "spoken_"
 
+ARGYLE_COOK = Source("Michael Argyle and Mark Cook (1976), Cambridge University Press", "Gaze and Mutual Gaze",
+                     "https://archive.org/details/gazemutualgaze0000argy")
+BURGOON = Source("Judee K. Burgoon, Valerie Manusov, Paul Mineo and Jerold L. Hale, Journal of Nonverbal "
+                 "Behavior 9 (1985), 133-146",
+                 "Effects of gaze on hiring, credibility, attraction and relational message interpretation",
+                 "https://doi.org/10.1007/BF01000735")
+BENTIVOGLIO = Source("Anna Rita Bentivoglio et al., Movement Disorders 12 (1997), 1028-1034",
+                     "Analysis of blink rate patterns in normal subjects", "https://doi.org/10.1002/mds.870120629")
+
+# Read from the video (emotion.camera): what the camera saw of how the answer was delivered.
+CAMERA = (
+    Measure("eye_contact_share", "Looking at the camera", "%", PERCENT_AXIS, decimals=0,
+            meaning="The share of the answer in which your head and eyes pointed at the camera, "
+                    "which is where an interviewer on a video call sees you look at them. Looking "
+                    "at their face on the screen reads as looking slightly away.",
+            typical="speakers look at listeners about 40% of the time face to face",
+            guidance="Face to face, speakers look at their listener about 40% of the time and "
+                     "listeners at the speaker about 75% (Argyle and Cook). In a study of hiring "
+                     "interviews, candidates who averted their gaze were judged less favourably "
+                     "than those with normal or steady gaze (Burgoon et al.). No published range "
+                     "was found for video calls.",
+            sources=(ARGYLE_COOK, BURGOON)),
+    Measure("head_degrees_per_second", "Head movement", "°/s", "Degrees per second",
+            meaning="How much your head turned and tilted, on average, in degrees a second. Nods "
+                    "and gestures while talking are natural; a high figure with no nods often "
+                    "means shifting about. No published range was found; Poise's steady, nodding "
+                    "and restless labels use thresholds of its own (see its model card)."),
+    Measure("blinks_per_minute", "Blinks", "a minute", "Blinks per minute", decimals=0,
+            meaning="How often you blinked. Poise samples a few frames a second, so it misses "
+                    "short blinks: read it as a lower bound.",
+            typical="about 17 a minute at rest, 26 in conversation",
+            guidance="Healthy adults blink about 17 times a minute at rest and about 26 times in "
+                     "conversation (Bentivoglio et al.).",
+            sources=(BENTIVOGLIO,)),
+    Measure("framing_problem_share", "Framing or light problems", "%", PERCENT_AXIS, decimals=0,
+            meaning="The share of the answer in which your face was small, off-centre, cut off by "
+                    "the frame, in the dark or in front of a bright background."),
+)
+
 
 def _emotion_measures(prefix: str, where: str, emotions: tuple[str, ...]) -> tuple[Measure, ...]:
     return tuple(Measure(f"{prefix}_{emotion}", f"{emotion.capitalize()} {where}", "%", PERCENT_AXIS)
@@ -188,6 +227,7 @@ MEASURES: dict[str, Measure] = {measure.name: measure for measure in (
     *(Measure(TRAIT_NAMES[code], TRAIT_NAMES[code].capitalize(), "", TRAIT_AXIS, decimals=0)
       for code in TRAIT_CODES),
     *WORDS,
+    *CAMERA,
     *(Measure(SPOKEN_TRAIT_PREFIX + TRAIT_NAMES[code], f"{TRAIT_NAMES[code].capitalize()} (spoken words)", "",
               TRAIT_AXIS, decimals=0) for code in TRAIT_CODES),
 )}

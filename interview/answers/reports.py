@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from emotion.base import TRAIT_CODES, TRAIT_NAMES
 from interview.answers.measures import DELIVERY, Measure, measure
+from interview.answers.camera_report import CameraReport, build_camera_report
 from interview.answers.spoken_report import WordsReport, build_words_report
 from interview.extensions import db
 from interview.models import Attempt, AttemptStatus, Modality
@@ -18,8 +19,8 @@ TRAIT_ORDER = tuple(TRAIT_NAMES[code] for code in TRAIT_CODES)
 
 # The few measures each row of "your attempts at this question" shows, per modality.
 ATTEMPT_MEASURES = {
-    Modality.VIDEO: ("face_share", "face_happy", "speaking_rate_syllables_per_second", "words_per_minute",
-                     "fillers_per_minute"),
+    Modality.VIDEO: ("face_share", "face_happy", "eye_contact_share", "speaking_rate_syllables_per_second",
+                     "words_per_minute", "fillers_per_minute"),
     Modality.AUDIO: ("speaking_rate_syllables_per_second", "words_per_minute", "fillers_per_minute",
                      "pause_mean_seconds", "voice_happy"),
 }
@@ -67,6 +68,7 @@ class RecordedReport:
     attempt_measures: list[Measure] = field(default_factory=list)
     attempts: list[AttemptRow] = field(default_factory=list)
     words: WordsReport | None = None
+    camera: CameraReport | None = None
 
 
 class Comparer:
@@ -112,6 +114,8 @@ def build_recorded_report(attempt: Attempt) -> RecordedReport:
         report.delivery_rows = [row for item in DELIVERY if (row := compare.row(item.name))]
         report.delivery_measures = [measure(row.name) for row in report.delivery_rows]
     report.words = build_words_report(attempt, sound, compare)
+    if attempt.modality == Modality.VIDEO:
+        report.camera = build_camera_report(details, compare)
     names = visible_score_names(attempt.user, ATTEMPT_MEASURES.get(attempt.modality, ()))
     report.attempt_measures = [measure(name) for name in names]
     report.attempts = [attempt_row(earlier, report.attempt_measures) for earlier in attempts_at_question(attempt)]

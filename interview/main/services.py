@@ -52,8 +52,8 @@ def finished_attempts(user_id: int) -> list[Attempt]:
 # The scores the trend charts follow over attempts, per modality.
 TREND_SCORES = {
     "text": ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism"),
-    "video": ("face_happy", "face_neutral", "face_share", "speaking_rate_syllables_per_second", "words_per_minute",
-              "fillers_per_minute"),
+    "video": ("face_happy", "face_neutral", "face_share", "eye_contact_share", "speaking_rate_syllables_per_second",
+              "words_per_minute", "fillers_per_minute", "head_degrees_per_second"),
     "audio": ("voice_happy", "voice_neutral", "speaking_rate_syllables_per_second", "pitch_range_semitones",
               "words_per_minute", "fillers_per_minute"),
 }

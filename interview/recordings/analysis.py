@@ -9,7 +9,8 @@ import logging
 
 from flask import current_app
 
-from emotion.base import FaceAnalysis, SpokenWords, VoiceAnalysis
+from emotion.base import FaceAnalysis, SpokenWords, VideoAnswerAnalysis, VoiceAnalysis
+from emotion.camera_types import CameraDelivery
 from interview.extensions import db
 from interview.models import Attempt, Modality, Score
 from interview.results import stored
@@ -29,8 +30,12 @@ DELIVERY_SCORES = (
 
 def analyze_video_attempt(attempt: Attempt, progress) -> None:
     result = analyze_attempt_recording(attempt, progress)
-    scores = (face_scores(result.face) if result.face else []) + (voice_scores(result.voice) if result.voice else [])
-    save(attempt, stored(result), scores)
+    save(attempt, stored(result), video_scores(result))
+
+
+def video_scores(result: VideoAnswerAnalysis) -> list[Score]:
+    return ((face_scores(result.face) if result.face else []) + (voice_scores(result.voice) if result.voice else [])
+            + (camera_scores(result.camera) if result.camera else []))
 
 
 def analyze_audio_attempt(attempt: Attempt, progress) -> None:
@@ -84,6 +89,21 @@ def word_scores(words: SpokenWords) -> list[Score]:
     if words.writing is not None:
         scores += [score("spoken_" + trait.name, trait.score, trait.confidence)
                    for trait in words.writing.personality.traits]
+    return scores
+
+
+def camera_scores(camera: CameraDelivery) -> list[Score]:
+    """Eye contact, head movement, blinks and framing: what the camera saw, not feelings."""
+    scores = []
+    if camera.gaze.camera_share is not None:
+        scores.append(score("eye_contact_share", camera.gaze.camera_share * 100, None))
+    if camera.head is not None:
+        scores.append(score("head_degrees_per_second", camera.head.degrees_per_second, None))
+    if camera.blinks_per_minute is not None:
+        scores.append(score("blinks_per_minute", camera.blinks_per_minute, None))
+    if camera.timeline:
+        with_problem = sum(1 for moment in camera.timeline if moment.framing)
+        scores.append(score("framing_problem_share", with_problem / len(camera.timeline) * 100, None))
     return scores
 
 
