@@ -76,7 +76,8 @@ DELIVERY = (
     Measure("speaking_rate_syllables_per_second", "Speaking rate", "syllables/min", RATE_AXIS,
             _per_minute, 0,
             meaning="How fast you spoke over the whole answer, pauses included. Poise counts syllables "
-                    "from the sound (it makes no transcript), so the rate is in syllables, not words.",
+                    "from the sound itself, so this rate is in syllables; your pace in words is with the "
+                    "transcript, under Your words.",
             typical="about 300 syllables/min in conversation",
             guidance="Conversational English runs at about 300 syllables a minute (D. Jones). "
                      "Public-speaking guides count words: about 100-150 words a minute for a "
