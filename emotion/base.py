@@ -182,7 +182,8 @@ class VoiceAnalyzerInterface(Protocol):
 
 
 class FaceAnalyzerInterface(Protocol):
-    def analyze(self, recording: Path) -> FaceAnalysis: ...
+    def analyze(self, recording: Path, frames_per_second: float = 5.0, frame_readers=(),
+                read_emotions: bool = True) -> FaceAnalysis | None: ...
 
 
 class VideoAnalyzerInterface(Protocol):

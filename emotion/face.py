@@ -111,16 +111,21 @@ class FaceAnalyzer:
     def info(self) -> ModelInfo:
         return model_info("face", self._model_file.parent)
 
-    def analyze(self, recording: Path, frames_per_second: float = 5.0, frame_readers=()) -> FaceAnalysis:
+    def analyze(self, recording: Path, frames_per_second: float = 5.0, frame_readers=(),
+                read_emotions: bool = True) -> FaceAnalysis | None:
         """The faces of a recorded answer: timeline, summary and the strongest moment's heat map.
         ``frame_readers`` see every sampled colour frame and its face in the same pass (see
-        :func:`emotion.video.face_timeline`).
+        :func:`emotion.video.face_timeline`); with ``read_emotions=False`` only they do (the
+        emotion model never runs) and the result is None.
 
-        Raises UnreadableMedia for a file that cannot be decoded, NoFaceFound when no sampled
-        frame shows a face.
+        Raises UnreadableMedia for a file that cannot be decoded, NoFaceFound when emotions are
+        read and no sampled frame shows a face.
         """
         from emotion.explain import heatmap_overlay_png
 
+        if not read_emotions:
+            face_timeline(recording, self.detector, None, frames_per_second, frame_readers)
+            return None
         faces, strongest_face = face_timeline(recording, self.detector, self.model, frames_per_second, frame_readers)
         heatmap = heatmap_overlay_png(strongest_face, self.heatmap(strongest_face))
         return FaceAnalysis(timeline=faces.timeline, summary=faces.summary, heatmap_png=heatmap, model=self.info)

@@ -10,29 +10,37 @@ from emotion.errors import AnalysisError, NoSpeechFound
 log = logging.getLogger(__name__)
 
 NO_SPEECH = "No speech was found in this recording's sound, so there is no voice reading."
+NO_FACE_SEEN = "No face was seen in this recording, so there is no reading of eye contact or head movement."
 
 
 class VideoAnswerAnalyzer:
     """Faces first (a video answer without a face is refused), then the voice; a recording
     whose sound holds no speech keeps its face reading and says why the voice is missing."""
 
-    def __init__(self, faces=None, voices=None):
+    def __init__(self, faces=None, voices=None, camera_reader=None):
+        from emotion.camera import CameraReader
         from emotion.face import get_face_analyzer
         from emotion.voice import get_voice_analyzer
 
         self.faces = faces or get_face_analyzer()
         self.voices = voices or get_voice_analyzer()
+        self.camera_reader = camera_reader or CameraReader   # one reader per recording
 
     def analyze(self, recording: Path, progress: Callable[[int], None] | None = None,
                 read_emotions: bool = True) -> VideoAnswerAnalysis:
         """``progress`` (optional) hears the share done, 0-100, between the stages.
 
-        ``read_emotions=False`` (the speaker switched emotion readings off): no face is read
-        at all and the voice holds delivery only.
+        ``read_emotions=False`` (the speaker switched emotion readings off): no emotion is read
+        from the face and the voice holds delivery only; what the camera saw of the delivery
+        (gaze, head movement, framing: behaviour, not feelings) is read either way, in the same
+        pass over the frames.
         """
         report = progress or (lambda percent: None)
         report(5)
-        face = self.faces.analyze(recording) if read_emotions else None
+        camera = self.camera_reader()
+        face = self.faces.analyze(recording, frame_readers=(camera,), read_emotions=read_emotions)
+        delivery = camera.result()
+        seen = any(moment.face_found for moment in delivery.timeline)
         report(70)
         try:
             voice, missing = self.voices.analyze(recording, read_emotions=read_emotions), None
@@ -41,7 +49,9 @@ class VideoAnswerAnalyzer:
         except AnalysisError as error:  # no sound track, or one that cannot be decoded
             log.info("no usable sound track in %s: %s", recording, error)
             voice, missing = None, f"There is no voice reading. {error}"
-        return VideoAnswerAnalysis(face=face, voice=voice, voice_missing_reason=missing)
+        return VideoAnswerAnalysis(face=face, voice=voice, voice_missing_reason=missing,
+                                   camera=delivery if seen else None,
+                                   camera_missing_reason=None if seen else NO_FACE_SEEN)
 
 
 def get_video_analyzer() -> VideoAnswerAnalyzer:

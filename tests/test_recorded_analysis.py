@@ -36,6 +36,9 @@ def test_video_job_reads_face_and_voice(client, auth, app):
         assert 0 < names["speaking_rate_syllables_per_second"] < 10
         assert attempt.details["schema"] == SCHEMA_VERSION and attempt.details["face"]["heatmap_png"]
         assert attempt.details["face"]["model"]["accuracy"] > 0.6
+        camera = attempt.details["camera"]                     # what the camera saw, same pass
+        assert camera["gaze"]["frames_read"] > 10 and len(camera["timeline"]) == len(attempt.details["face"]["timeline"])
+        assert 0 <= names["eye_contact_share"] <= 100 and "framing_problem_share" in names
     report = client.get(f"/attempts/{attempt_id}/report")
     assert report.status_code == 200
     assert b"face-chart" in report.data and b"voice-chart" in report.data
@@ -74,3 +77,13 @@ def test_a_silent_video_still_gets_its_face_report(client, auth, app, tmp_path):
         assert attempt.details["voice"] is None
         assert attempt.details["voice_missing_reason"] == "There is no voice reading. This file has no sound track."
     assert b"This file has no sound track" in client.get(f"/attempts/{attempt_id}/report").data
+
+
+def test_with_emotion_readings_off_the_camera_is_still_read_but_no_emotion():
+    from emotion import get_video_analyzer
+
+    result = get_video_analyzer().analyze(FIXTURES / "av" / "happy_2.mp4", read_emotions=False)
+    assert result.face is None and result.voice.summary is None
+    assert result.camera is not None and result.camera.gaze.frames_read > 10
+    found = [moment.face_found for moment in result.camera.timeline]
+    assert sum(found) >= 0.8 * len(found)
