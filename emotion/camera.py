@@ -22,23 +22,25 @@ log = logging.getLogger(__name__)
 # of "breaking eye contact"); a glance back of under half a second does not restore it.
 MIN_LOOK_AWAY = 1.0
 MERGE_GAP = 0.5
-# A frame stands for the time until the next sample; the last one for the usual step.
 # Head movement: mean angular speed above RESTLESS_SPEED deg/s reads restless; at least
 # NODDING_PER_MINUTE nods a minute (and two or more) reads nodding; else steady. A nod is a
-# pitch fall of NOD_DEGREES or more followed by a rise of as much, peak to peak within
-# NOD_SECONDS. Our own choices (see models/gaze/README.md): a still actor in the fixture
-# videos reads ~3-6 deg/s from landmark jitter alone at 5-25 fps; a conversational nod is
-# 5-15 degrees and about half a second down and up (Hadar et al. 1985, "Head movement
-# during listening turns in conversation", J. Nonverbal Behavior).
+# pitch fall of NOD_DEGREES or more followed by a rise of as much, the rise complete within
+# NOD_SECONDS of the peak (about a second, plus one 5 fps sample). Our own choices: a speaker
+# talking animatedly to the camera (fixtures/video/woman2.mp4) reads ~12 deg/s; the
+# landmarks' jitter makes swings under ~5 degrees meaningless (models/gaze/README.md).
 RESTLESS_SPEED = 15.0
 NODDING_PER_MINUTE = 6.0
 NOD_DEGREES = 5.0
 NOD_SECONDS = 1.2
+# Head speed is read from median poses over windows of this length; pitch for nods is
+# smoothed over this span (see head_speed and smoothed_pitch).
+SPEED_WINDOW = 0.5
+PITCH_SMOOTHING = 0.2
 MAX_STEP = 1.0          # frames further apart than this are not compared (a gap in the video)
 MIN_HEAD_FRAMES = 5
 # Blinks: a run of closed-eye frames lasting at most MAX_BLINK seconds; longer is the eyes
-# shut, not a blink. A blink lasts 100-400 ms (Schiffman, "Sensation and Perception", and
-# Caffier et al. 2003), so at 5 sampled frames a second most blinks fall between samples:
+# shut, not a blink. A blink lasts roughly 100-400 ms (Schiffman, "Sensation and
+# Perception", 2001), so at 5 sampled frames a second most blinks fall between samples:
 # the rate read at 5 fps is a floor, not an estimate. Rates are given when at least
 # MIN_BLINK_SECONDS of open-or-closed eyes were read.
 MAX_BLINK = 0.5
@@ -78,13 +80,20 @@ def read_moment(time: float, frame_bgr: np.ndarray, detection: Detection | None,
     height, width = frame_bgr.shape[:2]
     pose = head_pose.head_pose(landmarks, (width, height))
     closed = head_pose.eyes_closed(landmarks)
-    # Closed eyes have no gaze: a blink neither looks at the camera nor away.
-    looking = None if pose is None or closed else head_pose.looking_at_camera(pose, head_pose.eye_direction(landmarks))
+    looking = None if pose is None else _looking(pose, landmarks, closed)
     return CameraMoment(time=time, face_found=True, looking_at_camera=looking,
                         yaw=None if pose is None else round(pose.yaw, 1),
                         pitch=None if pose is None else round(pose.pitch, 1),
                         roll=None if pose is None else round(pose.roll, 1),
                         eyes_closed=closed, framing=framing)
+
+
+def _looking(pose, landmarks, closed: bool) -> bool | None:
+    """Closed (or downcast: the lids then read closed) eyes have no gaze: with the head
+    itself turned away that is a look away; facing the camera it is a blink, neither."""
+    if not closed:
+        return head_pose.looking_at_camera(pose, head_pose.eye_direction(landmarks))
+    return None if head_pose.looking_at_camera(pose, head_pose.EYES_AHEAD) else False
 
 
 def summarise(moments: list[CameraMoment]) -> CameraDelivery:
@@ -126,15 +135,8 @@ def head_movement(timeline: tuple[CameraMoment, ...]) -> HeadMovement | None:
     posed = [m for m in timeline if m.yaw is not None]
     if len(posed) < MIN_HEAD_FRAMES:
         return None
-    turned, seconds = 0.0, 0.0
-    for before, after in zip(posed, posed[1:]):
-        step = after.time - before.time
-        if 0 < step <= MAX_STEP:
-            turned += float(np.linalg.norm([after.yaw - before.yaw, after.pitch - before.pitch,
-                                            after.roll - before.roll]))
-            seconds += step
-    speed = turned / seconds if seconds else 0.0
-    nods = count_nods([(m.time, m.pitch) for m in posed])
+    speed = head_speed(posed)
+    nods = count_nods(smoothed_pitch(posed))
     span = posed[-1].time - posed[0].time + sample_step(timeline)
     if speed > RESTLESS_SPEED:
         label = "restless"
@@ -143,6 +145,27 @@ def head_movement(timeline: tuple[CameraMoment, ...]) -> HeadMovement | None:
     else:
         label = "steady"
     return HeadMovement(label=label, degrees_per_second=round(speed, 1), nods=nods)
+
+
+def head_speed(posed: list[CameraMoment]) -> float:
+    """Mean angular speed (deg/s): the median pose in each SPEED_WINDOW of time, then the
+    turn between neighbouring windows. The medians take out the landmarks' frame-to-frame
+    jitter (~1.5 degrees), which would otherwise read as tens of degrees a second at 30 fps."""
+    windows: dict[int, list[CameraMoment]] = {}
+    for moment in posed:
+        windows.setdefault(int(moment.time // SPEED_WINDOW), []).append(moment)
+    medians = {key: np.median([[m.yaw, m.pitch, m.roll] for m in group], axis=0) for key, group in windows.items()}
+    turns = [float(np.linalg.norm(medians[key + 1] - medians[key])) for key in medians if key + 1 in medians]
+    return sum(turns) / (len(turns) * SPEED_WINDOW) if turns else 0.0
+
+
+def smoothed_pitch(posed: list[CameraMoment]) -> list[tuple[float, float]]:
+    """Pitch with the median of the samples within PITCH_SMOOTHING/2 on either side: several
+    frames at 25-30 fps, the sample alone at 5 fps (where a nod is only a few samples long)."""
+    times = np.array([m.time for m in posed])
+    pitches = np.array([m.pitch for m in posed])
+    half = PITCH_SMOOTHING / 2 + 1e-9
+    return [(float(t), float(np.median(pitches[np.abs(times - t) <= half]))) for t in times]
 
 
 def count_nods(pitches: list[tuple[float, float]]) -> int:

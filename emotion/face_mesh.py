@@ -11,6 +11,7 @@ mirrored so both eyes look like a right eye to the iris model. Inputs are RGB in
 import hashlib
 import logging
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,9 +85,13 @@ class _Model:
     """One TensorFlow Lite interpreter, its input size and its outputs by element count."""
 
     def __init__(self, path: Path, threads: int):
+        import warnings
+
         from emotion.runtime import tensorflow
 
-        self.interpreter = tensorflow().lite.Interpreter(model_path=str(path), num_threads=threads)
+        with warnings.catch_warnings():  # "tf.lite.Interpreter is deprecated" (LiteRT): it still runs
+            warnings.simplefilter("ignore", UserWarning)
+            self.interpreter = tensorflow().lite.Interpreter(model_path=str(path), num_threads=threads)
         self.interpreter.allocate_tensors()
         details = self.interpreter.get_input_details()[0]
         self.input_index = details["index"]
@@ -108,15 +113,19 @@ class FaceMesh:
         threads = threads or int(os.environ.get("POISE_TF_THREADS", "0")) or 2
         self._mesh = _Model(verified_model(folder, MESH_FILE), threads)
         self._iris = _Model(verified_model(folder, IRIS_FILE), threads)
+        self._lock = threading.Lock()   # an interpreter is not safe across threads
 
     def landmarks(self, frame_bgr: np.ndarray, detection: Detection) -> FaceLandmarks | None:
         """The face's landmarks, or None when the mesh sees no face in the detection's box."""
-        rgb = frame_bgr[:, :, ::-1]
+        with self._lock:
+            return self._landmarks(_rgb(frame_bgr), detection)
+
+    def _landmarks(self, rgb: np.ndarray, detection: Detection) -> FaceLandmarks | None:
         x, y, w, h = detection.box
         angle = _eye_line_angle(detection.keypoints)
         to_frame = _roi_to_frame((x + w / 2, y + h / 2), max(w, h) * MESH_ROI_SCALE, angle, self._mesh.side)
         outputs = self._mesh.run(_crop(rgb, to_frame, self._mesh.side))
-        if 1.0 / (1.0 + np.exp(-float(outputs[1][0]))) <= FACE_PRESENCE:
+        if 1.0 / (1.0 + np.exp(-np.clip(float(outputs[1][0]), -50, 50))) <= FACE_PRESENCE:
             return None
         mesh = _to_frame(outputs[468 * 3].reshape(468, 3), to_frame)
         eyes = tuple(self._eye(rgb, mesh, corners, mirrored) for corners, mirrored
@@ -134,6 +143,12 @@ class FaceMesh:
         contour = _to_frame(outputs[71 * 3].reshape(71, 3), to_frame)
         iris = _to_frame(outputs[5 * 3].reshape(5, 3), to_frame)
         return Eye(contour=contour, iris=iris)
+
+
+def _rgb(frame: np.ndarray) -> np.ndarray:
+    import cv2
+
+    return cv2.cvtColor(frame, cv2.COLOR_GRAY2RGB if frame.ndim == 2 else cv2.COLOR_BGR2RGB)
 
 
 def _eye_line_angle(keypoints: tuple[tuple[float, float], ...]) -> float:
@@ -178,3 +193,20 @@ def get_face_mesh() -> FaceMesh:
     from emotion import registry
 
     return registry.get_or_build("face_mesh", FaceMesh)
+
+
+def detection_from_landmarks(landmarks: FaceLandmarks, score: float = 1.0) -> Detection:
+    """A detection rebuilt from a face's mesh, as MediaPipe's tracking does between detector
+    runs: the box around the mesh and BlazeFace's six keypoints (eye centres, nose tip, mouth
+    centre, the points nearest the ear tragions)."""
+    points = landmarks.mesh[:, :2]
+    x0, y0 = points.min(axis=0)
+    x1, y1 = points.max(axis=0)
+
+    def centre(*indices: int) -> tuple[float, float]:
+        x, y = points[list(indices)].mean(axis=0)
+        return float(x), float(y)
+
+    keypoints = (centre(33, 133), centre(263, 362), centre(1), centre(13, 14), centre(234), centre(454))
+    box = (int(round(x0)), int(round(y0)), int(round(x1 - x0)), int(round(y1 - y0)))
+    return Detection(box=box, keypoints=keypoints, score=score)
