@@ -1,5 +1,6 @@
 // Live overlay on the camera preview: a few times a second, send a small JPEG of the preview to
-// the server and draw the face box and top emotion it finds, or say why none was found.
+// the server and draw the face box and top emotion it finds; say what to change when the face
+// is small, off-centre, cut off, dark or back-lit, or why none was found.
 (function () {
   const video = document.getElementById("preview");
   const overlay = document.getElementById("overlay");
@@ -27,7 +28,9 @@
       context.fillStyle = "#fff"; context.fillText(label, left + 5, y * sy - 6);
     });
     overlay.dataset.faces = result.faces.length;
-    if (result.too_dark) note.textContent = "The picture is too dark: face a window or a lamp.";
+    // Framing and light first (the server's plain hint), then a missing face.
+    overlay.dataset.framing = (result.framing || []).join(" ");
+    if (result.hint) note.textContent = result.hint;
     else if (!result.faces.length) note.textContent = "No face found: look at the camera, with your whole face in view.";
     else note.textContent = "";
   }
