@@ -1,7 +1,8 @@
 """Command line: ``python -m emotion analyze PATH`` prints the analysis as JSON.
 
 Images give every face with its box and probabilities; videos give the facial-emotion timeline
-and summary; audio files (an audio-only webm or mp4 too, and a video's sound track with
+and summary (with ``face_found_share``) and what the camera saw (``gaze`` with ``camera_share``
+and the look-away stretches, ``head``, ``blinks_per_minute``, ``framing``); audio files (an audio-only webm or mp4 too, and a video's sound track with
 ``--audio``) give the vocal-emotion timeline, summary and delivery measures. Exit status 2 with
 a message on stderr for input that cannot be analysed.
 """
@@ -26,7 +27,22 @@ def analyze(path: Path, frames_per_second: float, sound_track: bool = False) -> 
     analyzer = get_face_analyzer()
     if suffix in IMAGE_SUFFIXES:
         return {"kind": "image", **dataclasses.asdict(analyzer.analyze_image(path))}
-    return {"kind": "video", **dataclasses.asdict(analyzer.analyze_video(path, frames_per_second))}
+    return video_reading(path, frames_per_second)
+
+
+def video_reading(path: Path, frames_per_second: float) -> dict:
+    """Faces and what the camera saw, in one pass: the facial-emotion timeline and summary
+    (with ``face_found_share``), ``gaze`` (``camera_share``, ``look_aways``), ``head``,
+    ``blinks_per_minute``, ``framing`` and the camera's per-frame ``camera_timeline``."""
+    from emotion.camera import CameraReader
+
+    camera = CameraReader()
+    faces = dataclasses.asdict(get_face_analyzer().analyze_video(path, frames_per_second, (camera,)))
+    faces["summary"]["face_found_share"] = faces["summary"]["face_share"]
+    seen = dataclasses.asdict(camera.result())
+    return {"kind": "video", **faces, "gaze": seen["gaze"], "head": seen["head"],
+            "blinks_per_minute": seen["blinks_per_minute"], "framing": seen["framing"],
+            "camera_timeline": seen["timeline"]}
 
 
 def is_audio_only(path: Path) -> bool:

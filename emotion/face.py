@@ -130,9 +130,9 @@ class FaceAnalyzer:
         heatmap = heatmap_overlay_png(strongest_face, self.heatmap(strongest_face))
         return FaceAnalysis(timeline=faces.timeline, summary=faces.summary, heatmap_png=heatmap, model=self.info)
 
-    def analyze_video(self, path, frames_per_second: float = 5.0) -> VideoAnalysis:
+    def analyze_video(self, path, frames_per_second: float = 5.0, frame_readers=()) -> VideoAnalysis:
         """Just the timeline and summary of a recording (the command line's video reading)."""
-        return face_timeline(path, self.detector, self.model, frames_per_second)[0]
+        return face_timeline(path, self.detector, self.model, frames_per_second, frame_readers)[0]
 
     def analyze_image(self, image) -> ImageAnalysis:
         """Faces with boxes and probabilities; an image with no face gives an empty list."""
