@@ -78,6 +78,8 @@ def post_worker_init(worker):
     warm_ups = {
         "personality": lambda: get_text_analyzer().analyze("A short warm-up sentence for the model."),
         "face": lambda: get_face_analyzer().model.predict(np.zeros((1, FACE_SIZE, FACE_SIZE), np.uint8)),
+        # the live overlay's detector (BlazeFace) and its framing check, on an empty preview
+        "face detector": lambda: get_face_analyzer().analyze_image(np.zeros((240, 320), np.uint8)),
         "speech": lambda: get_voice_analyzer().speech.model,
     }
     for name, warm_up in warm_ups.items():
