@@ -4,13 +4,14 @@ camera-delivery readers: gaze, head, framing).
 
 Takes a detector and a model, never the analyzer that calls it (see :class:`emotion.face.FaceAnalyzer`)."""
 from collections import deque
+from collections.abc import Iterator
 from contextlib import closing
 
 import numpy as np
 
 from emotion.base import FACE_CLASSES, TimelinePoint, VideoAnalysis, VideoSummary
 from emotion.errors import NoFaceFound
-from emotion.media import sample_video_frames
+from emotion.media import DECODE_AHEAD_FRAMES, decoded_ahead, sample_video_frames
 
 BATCH_SIZE = 64
 
@@ -29,31 +30,26 @@ def face_timeline(path, detector, model, frames_per_second: float = 5.0,
     NoFaceFound when a model is given and no sampled frame shows a face.
     """
     times, crops = [], []
+    readings = BatchedReadings(model)
     sampled = sample_video_frames(path, frames_per_second, colour=True)
-    waiting = deque()  # frames handed to the detector whose result has not come back yet
-
-    def frames():
-        for seconds, frame in sampled:
+    # Faces are found in a thread of their own, a few frames ahead, while this one reads them
+    # and feeds the readers: decoding, detection and reading overlap (TFLite, TensorFlow and
+    # OpenCV all let go of the GIL).
+    found_ahead = decoded_ahead(with_main_faces(detector, sampled), DECODE_AHEAD_FRAMES)
+    with closing(sampled), closing(found_ahead):  # threads stopped, file shut, even if detection fails
+        for seconds, frame, tracked in found_ahead:
             times.append(seconds)
-            waiting.append((seconds, frame))
-            yield frame
-
-    with closing(sampled):  # stops the decoding thread and shuts the file even if detection fails
-        for tracked in detector.track_main_face(frames()):
-            seconds, frame = waiting.popleft()
             for reader in frame_readers:
                 reader.add(seconds, frame, None if tracked is None else tracked.detection)
             crops.append(None if tracked is None else tracked.crop)
+            readings.add(crops[-1])
     if model is None:
         return None, None
     found = [i for i, crop in enumerate(crops) if crop is not None]
     if not found:
         raise NoFaceFound(
             "No face was found in this video. Sit facing the camera, in good light, and record again.")
-    probabilities = np.concatenate([
-        model.predict(np.stack([crops[i] for i in found[start:start + BATCH_SIZE]]))
-        for start in range(0, len(found), BATCH_SIZE)
-    ])
+    probabilities = readings.all()
     by_frame = dict(zip(found, probabilities))
     timeline = tuple(
         TimelinePoint(time=round(t, 3), face_found=i in by_frame,
@@ -64,6 +60,45 @@ def face_timeline(path, detector, model, frames_per_second: float = 5.0,
                              summary=summarise(timeline, probabilities, FACE_CLASSES, 1.0 / frames_per_second))
     strongest_frame = found[int(probabilities.max(axis=1).argmax())]
     return analysis, crops[strongest_frame]
+
+
+def with_main_faces(detector, sampled) -> Iterator[tuple[float, np.ndarray, object]]:
+    """(seconds, frame, the detector's TrackedFace or None) for each sampled frame, in order."""
+    waiting = deque()  # frames handed to the detector whose result has not come back yet
+
+    def frames():
+        for seconds, frame in sampled:
+            waiting.append((seconds, frame))
+            yield frame
+
+    for tracked in detector.track_main_face(frames()):
+        seconds, frame = waiting.popleft()
+        yield seconds, frame, tracked
+
+
+class BatchedReadings:
+    """Faces read BATCH_SIZE at a time as they are found, so the model works while the next
+    frames decode in their thread (rather than all at the end, with the decoder idle)."""
+
+    def __init__(self, model):
+        self.model, self.waiting, self.read = model, [], []
+
+    def add(self, crop: np.ndarray | None) -> None:
+        if self.model is None or crop is None:
+            return
+        self.waiting.append(crop)
+        if len(self.waiting) == BATCH_SIZE:
+            self._flush()
+
+    def all(self) -> np.ndarray:
+        """(faces added, 7) probabilities, in the order added."""
+        self._flush()
+        return np.concatenate(self.read) if self.read else np.zeros((0, len(FACE_CLASSES)), np.float32)
+
+    def _flush(self) -> None:
+        if self.waiting:
+            self.read.append(self.model.predict(np.stack(self.waiting)))
+            self.waiting = []
 
 
 def summarise(timeline, probabilities: np.ndarray, classes, frame_interval: float) -> VideoSummary:
