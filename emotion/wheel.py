@@ -1,0 +1,138 @@
+"""The Plutchik wheel over a whole answer: four ternary dimensions read from each face, the
+81 states they name (:mod:`emotion.wheel_states`), stretches of the answer where a state is
+present, and a plain-English narrative of how the face looked.
+"""
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from emotion import registry
+from emotion.base import FACE_CLASSES
+from emotion.errors import ModelUnavailable
+from emotion.face import MODEL_FILE, load_face_network, prepare_faces
+from emotion.face_detector import FACE_SIZE
+from emotion.wheel_types import DIMENSIONS, WheelReading
+
+log = logging.getLogger(__name__)
+
+HEADS_FILE = Path(__file__).resolve().parent.parent / "models" / "wheel" / "heads.npz"
+
+# FER2013's classes on the four dimensions (rows: FACE_CLASSES; columns: DIMENSIONS). No FER
+# class shows trust or anticipation, so those poles are never read from a face.
+FACE_CLASS_DIMENSIONS = np.array([
+    # joy_sadness, trust_disgust, fear_anger, surprise_anticipation
+    [0, 0, -1, 0],   # angry
+    [0, -1, 0, 0],   # disgust
+    [0, 0, 1, 0],    # fear
+    [1, 0, 0, 0],    # happy
+    [-1, 0, 0, 0],   # sad
+    [0, 0, 0, 1],    # surprise
+    [0, 0, 0, 0],    # neutral
+], dtype=np.int64)
+assert FACE_CLASS_DIMENSIONS.shape == (len(FACE_CLASSES), len(DIMENSIONS))
+
+
+class FaceBackbone:
+    """The served face CNN up to its softmax: for each face the penultimate layer's features
+    and the 7 probabilities, both averaged over the face and its mirror image (the served
+    "flip" views). Shared by training (:mod:`training.face_features`) and serving."""
+
+    def __init__(self, model_file: Path = MODEL_FILE):
+        from emotion.runtime import tensorflow
+
+        tf = tensorflow()
+        network = load_face_network(model_file)
+        softmax = network.layers[-1]  # the 7-way Dense softmax; its input is the feature vector
+        inner = type(network)(network.inputs, [softmax.input, softmax.output])
+        self.width = int(softmax.input.shape[-1])
+
+        @tf.function(input_signature=[tf.TensorSpec([None, FACE_SIZE, FACE_SIZE, 1], tf.float32)],
+                     reduce_retracing=True)
+        def run(batch):
+            features, probabilities = inner(tf.concat([batch, tf.reverse(batch, axis=[2])], axis=0), training=False)
+            halves = lambda values: tf.reduce_mean(tf.reshape(values, [2, -1, values.shape[-1]]), axis=0)
+            return halves(features), halves(probabilities)
+
+        self._run = run
+
+    def features(self, faces48: np.ndarray, batch_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
+        """(N, 48, 48) uint8 faces -> ((N, width) features, (N, 7) probabilities), float32."""
+        parts = [self._run(prepare_faces(faces48[i:i + batch_size])) for i in range(0, len(faces48), batch_size)]
+        if not parts:
+            return np.zeros((0, self.width), np.float32), np.zeros((0, 7), np.float32)
+        return (np.concatenate([p[0].numpy() for p in parts]), np.concatenate([p[1].numpy() for p in parts]))
+
+
+class WheelHeads:
+    """Each dimension's reader, from models/wheel/heads.npz (plain arrays, no pickle): a
+    linear softmax head over the backbone's features, or the 7-class argmax mapped through
+    FACE_CLASS_DIMENSIONS, whichever measured better on PublicTest for that dimension."""
+
+    def __init__(self, heads_file: Path = HEADS_FILE):
+        if not Path(heads_file).is_file():
+            raise ModelUnavailable(f"wheel heads missing: {heads_file}")
+        with np.load(heads_file, allow_pickle=False) as stored:
+            self.arrays = {key: stored[key] for key in stored.files}
+        self.methods = {dim: str(self.arrays[f"{dim}_method"]) for dim in DIMENSIONS}
+
+    def dimensions(self, features: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+        """(N, 4) int: +1 / 0 / -1 per dimension, from the backbone's outputs."""
+        mapped = FACE_CLASS_DIMENSIONS[np.asarray(probabilities).argmax(axis=1)]
+        columns = []
+        for i, dim in enumerate(DIMENSIONS):
+            if self.methods[dim] == "argmax":
+                columns.append(mapped[:, i])
+                continue
+            logits = features @ self.arrays[f"{dim}_weights"] + self.arrays[f"{dim}_bias"]
+            columns.append(self.arrays[f"{dim}_classes"][logits.argmax(axis=1)])
+        return np.stack(columns, axis=1).astype(np.int64).reshape(len(features), len(DIMENSIONS))
+
+
+class WheelReader:
+    """The wheel's entry point: dimensions of faces, and the reading of a whole answer."""
+
+    def __init__(self, model_file: Path = MODEL_FILE, heads_file: Path = HEADS_FILE):
+        self._backbone = registry.Lazy(lambda: FaceBackbone(model_file))
+        self._heads = registry.Lazy(lambda: WheelHeads(heads_file))
+
+    def dimensions(self, faces48: np.ndarray) -> np.ndarray:
+        """(N, 48, 48) uint8 faces -> (N, 4) int, +1 / 0 / -1 per dimension (DIMENSIONS order),
+        in one pass of the face network."""
+        features, probabilities = self._backbone.get().features(np.asarray(faces48, np.uint8))
+        return self.dimensions_from_features(features, probabilities)
+
+    def dimensions_from_features(self, features: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
+        """The same from the backbone's outputs (FaceBackbone.features), for callers that have them."""
+        return self._heads.get().dimensions(np.asarray(features, np.float32), probabilities)
+
+    def read(self, times, dims) -> WheelReading:
+        """The reading of an answer: ``times`` of its sampled frames (seconds), ``dims`` one
+        row of 4 per frame or None where no face was read."""
+        from emotion.wheel_timeline import wheel_reading
+
+        return wheel_reading(list(times), dims)
+
+
+class WheelFrames:
+    """A frame reader for :func:`emotion.video.face_timeline`: keeps each sampled frame's main
+    face as a 48x48 crop, then reads the answer's wheel in one pass of the network."""
+
+    def __init__(self, detector, reader: "WheelReader | None" = None):
+        self.detector, self.reader = detector, reader
+        self.times, self.crops = [], []
+
+    def add(self, seconds: float, frame_bgr: np.ndarray, detection) -> None:
+        self.times.append(seconds)
+        self.crops.append(None if detection is None else self.detector.crop(frame_bgr, detection))
+
+    def reading(self) -> WheelReading:
+        reader = self.reader or get_wheel_reader()
+        found = [i for i, crop in enumerate(self.crops) if crop is not None]
+        read = reader.dimensions(np.stack([self.crops[i] for i in found])) if found else []
+        by_frame = dict(zip(found, read))
+        return reader.read(self.times, [by_frame.get(i) for i in range(len(self.times))])
+
+
+def get_wheel_reader() -> WheelReader:
+    return registry.get_or_build("wheel", WheelReader)
