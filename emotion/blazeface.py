@@ -91,7 +91,7 @@ def letterboxed(image: np.ndarray) -> tuple[np.ndarray, float, float, float]:
     if small.ndim == 2:
         small = cv2.cvtColor(small, cv2.COLOR_GRAY2RGB)
     else:
-        small = cv2.cvtColor(small, cv2.COLOR_BGR2RGB)
+        small = cv2.cvtColor(small, cv2.COLOR_BGRA2RGB if small.shape[2] == 4 else cv2.COLOR_BGR2RGB)
     left, top = (INPUT_SIDE - new_w) // 2, (INPUT_SIDE - new_h) // 2
     canvas = np.zeros((INPUT_SIDE, INPUT_SIDE, 3), np.uint8)
     canvas[top:top + new_h, left:left + new_w] = small
@@ -173,7 +173,8 @@ class BlazeFace:
             return interpreter.get_tensor(by_width[0]["index"]).copy(), interpreter.get_tensor(by_width[1]["index"]).copy()
 
     def detect(self, image: np.ndarray) -> list[Detection]:
-        """Faces in an HxWx3 BGR (as OpenCV reads) or HxW gray uint8 image, largest first."""
+        """Faces in an HxWx3 BGR (as OpenCV reads), HxWx4 BGRA or HxW gray uint8 image, largest
+        first (the more confident first between two of one size)."""
         tensor, scale, left, top = letterboxed(image)
         raw_boxes, raw_scores = self.raw_outputs(tensor)
         points, scores = decode(raw_boxes, raw_scores, self._anchors, self.min_score)

@@ -99,7 +99,8 @@ def face_crop(image: np.ndarray, face: Detection | tuple[int, int, int, int],
     reach = int(np.ceil(np.hypot(*size) / 2)) + 2
     left, top = int(round(centre[0])) - reach, int(round(centre[1])) - reach
     region = _padded_region(image, left, top, 2 * reach)
-    gray = region if region.ndim == 2 else cv2.cvtColor(region, cv2.COLOR_BGR2GRAY)
+    gray = region if region.ndim == 2 else cv2.cvtColor(
+        region, cv2.COLOR_BGRA2GRAY if region.shape[2] == 4 else cv2.COLOR_BGR2GRAY)
     local = centre - (left, top)
     if angle:
         turn = cv2.getRotationMatrix2D((float(local[0]), float(local[1])), angle, 1.0)

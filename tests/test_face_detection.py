@@ -105,12 +105,17 @@ def test_the_eye_line_angle_levels_a_turned_face(blaze_face, public_test_faces):
     assert abs(np.median(turns) + 12) < 3   # OpenCV's turn by the angle undoes it (-11.4 when written)
 
 
-def test_a_gray_frame_reads_like_its_colour_copy(blaze_face, public_test_faces):
+def test_a_gray_or_bgra_frame_reads_like_its_colour_copy(blaze_face, public_test_faces):
     import cv2
+
+    from emotion.face_detector import face_crop
 
     frame = on_a_frame(public_test_faces[1], 200, 100)
     gray, colour = blaze_face.detect(cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)), blaze_face.detect(frame)
     assert len(gray) == len(colour) == 1 and np.abs(np.subtract(gray[0].box, colour[0].box)).max() <= 2
+    with_alpha = cv2.cvtColor(frame, cv2.COLOR_BGR2BGRA)
+    assert blaze_face.detect(with_alpha) == colour
+    assert np.array_equal(face_crop(with_alpha, colour[0]), face_crop(frame, colour[0]))
 
 
 @pytest.mark.parametrize("kind", ["wall", "noise", "tiny"])
