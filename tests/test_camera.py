@@ -11,7 +11,8 @@ from emotion.camera import (CameraReader, blinks_per_minute, count_nods, framing
                             look_aways, summarise)
 from emotion.camera_types import FRAMING_PROBLEMS, CameraMoment, Detection, Stretch
 from emotion.errors import ModelUnavailable
-from emotion.face_mesh import IRIS_FILE, MESH_FILE, MODEL_SHA256, FaceMesh, detection_from_landmarks, verified_model
+from emotion.face_mesh import FaceMesh, detection_from_landmarks
+from emotion.mediapipe_weights import IRIS_FILE, MESH_FILE, WEIGHTS_SHA256, verified_weights
 from emotion.framing import FRAMING_HINTS, framing_problems
 from tests.conftest import DATASETS, FIXTURES
 
@@ -128,10 +129,10 @@ def test_framing_shares_count_every_sampled_frame():
 def test_a_model_file_that_differs_is_refused(tmp_path):
     (tmp_path / MESH_FILE).write_bytes(b"not the face mesh")
     with pytest.raises(ModelUnavailable, match="face_landmark.tflite"):
-        verified_model(tmp_path, MESH_FILE)
+        verified_weights(MESH_FILE, tmp_path)
     with pytest.raises(ModelUnavailable, match="iris_landmark.tflite"):
-        verified_model(tmp_path, IRIS_FILE)
-    assert set(MODEL_SHA256) == {MESH_FILE, IRIS_FILE}
+        verified_weights(IRIS_FILE, tmp_path)
+    assert {MESH_FILE, IRIS_FILE} <= set(WEIGHTS_SHA256)
 
 
 # The real weights on real faces

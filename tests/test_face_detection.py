@@ -5,7 +5,8 @@ import shutil
 import numpy as np
 import pytest
 
-from emotion.blazeface import DETECTOR_FILE, BlazeFace, decode, ssd_anchors, verified_weights, weighted_nms
+from emotion.blazeface import BlazeFace, decode, ssd_anchors, weighted_nms
+from emotion.mediapipe_weights import DETECTOR_FILE, verified_weights
 from emotion.camera_types import Detection
 from emotion.errors import ModelUnavailable
 from tests.conftest import DATASETS, FIXTURES
