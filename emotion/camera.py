@@ -10,6 +10,7 @@ import logging
 import numpy as np
 
 from emotion import head_pose
+from emotion.errors import ModelUnavailable
 from emotion.camera_types import (FRAMING_PROBLEMS, CameraDelivery, CameraMoment, Detection, GazeSummary,
                                   HeadMovement, Stretch)
 from emotion.framing import framing_problems
@@ -54,9 +55,15 @@ class CameraReader:
     def __init__(self, face_mesh=None):
         self._face_mesh = face_mesh
         self._moments: list[CameraMoment] = []
+        self.unavailable: str | None = None   # why the mesh could not be loaded, if it could not
 
     def add(self, time: float, frame_bgr: np.ndarray, detection: Detection | None) -> None:
-        self._moments.append(read_moment(time, frame_bgr, detection, self._mesh))
+        if self.unavailable:
+            return
+        try:
+            self._moments.append(read_moment(time, frame_bgr, detection, self._mesh))
+        except ModelUnavailable as error:   # missing or refused weights: the rest of the analysis goes on
+            self.unavailable = str(error)
 
     def result(self) -> CameraDelivery:
         return summarise(self._moments)

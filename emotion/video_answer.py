@@ -11,6 +11,7 @@ log = logging.getLogger(__name__)
 
 NO_SPEECH = "No speech was found in this recording's sound, so there is no voice reading."
 NO_FACE_SEEN = "No face was seen in this recording, so there is no reading of eye contact or head movement."
+CAMERA_UNAVAILABLE = "Eye contact, head movement and framing cannot be read on this server (its face models are missing)."
 
 
 class VideoAnswerAnalyzer:
@@ -39,8 +40,10 @@ class VideoAnswerAnalyzer:
         report(5)
         camera = self.camera_reader()
         face = self.faces.analyze(recording, frame_readers=(camera,), read_emotions=read_emotions)
-        delivery = camera.result()
-        seen = any(moment.face_found for moment in delivery.timeline)
+        if getattr(camera, "unavailable", None):
+            log.warning("no camera reading: %s", camera.unavailable)
+        delivery = None if getattr(camera, "unavailable", None) else camera.result()
+        seen = delivery is not None and any(moment.face_found for moment in delivery.timeline)
         report(70)
         try:
             voice, missing = self.voices.analyze(recording, read_emotions=read_emotions), None
@@ -51,7 +54,8 @@ class VideoAnswerAnalyzer:
             voice, missing = None, f"There is no voice reading. {error}"
         return VideoAnswerAnalysis(face=face, voice=voice, voice_missing_reason=missing,
                                    camera=delivery if seen else None,
-                                   camera_missing_reason=None if seen else NO_FACE_SEEN)
+                                   camera_missing_reason=None if seen else
+                                   NO_FACE_SEEN if delivery is not None else CAMERA_UNAVAILABLE)
 
 
 def get_video_analyzer() -> VideoAnswerAnalyzer:

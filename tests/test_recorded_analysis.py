@@ -87,3 +87,18 @@ def test_with_emotion_readings_off_the_camera_is_still_read_but_no_emotion():
     assert result.camera is not None and result.camera.gaze.frames_read > 10
     found = [moment.face_found for moment in result.camera.timeline]
     assert sum(found) >= 0.8 * len(found)
+
+
+def test_without_the_face_mesh_the_rest_of_the_video_is_still_read():
+    from emotion.camera import CameraReader
+    from emotion.errors import ModelUnavailable
+    from emotion.video_answer import CAMERA_UNAVAILABLE, VideoAnswerAnalyzer
+
+    class RefusedMesh:
+        def landmarks(self, frame, detection):
+            raise ModelUnavailable("face mesh model refused: test")
+
+    analyzer = VideoAnswerAnalyzer(camera_reader=lambda: CameraReader(face_mesh=RefusedMesh()))
+    result = analyzer.analyze(FIXTURES / "av" / "happy_2.mp4")
+    assert result.camera is None and result.camera_missing_reason == CAMERA_UNAVAILABLE
+    assert result.face.summary.face_share > 0.8 and result.voice is not None
