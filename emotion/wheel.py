@@ -69,12 +69,18 @@ class WheelHeads:
     linear softmax head over the backbone's features, or the 7-class argmax mapped through
     FACE_CLASS_DIMENSIONS, whichever measured better on PublicTest for that dimension."""
 
-    def __init__(self, heads_file: Path = HEADS_FILE):
-        if not Path(heads_file).is_file():
-            raise ModelUnavailable(f"wheel heads missing: {heads_file}")
-        with np.load(heads_file, allow_pickle=False) as stored:
-            self.arrays = {key: stored[key] for key in stored.files}
-        self.methods = {dim: str(self.arrays[f"{dim}_method"]) for dim in DIMENSIONS}
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.arrays = arrays
+        self.methods = {dim: str(arrays[f"{dim}_method"]) for dim in DIMENSIONS}
+
+    @classmethod
+    def load(cls, heads_file: Path = HEADS_FILE) -> "WheelHeads":
+        """The heads in ``heads_file``; ModelUnavailable when it is missing or damaged."""
+        try:
+            with np.load(heads_file, allow_pickle=False) as stored:
+                return cls({key: stored[key] for key in stored.files})
+        except (OSError, ValueError, KeyError) as error:
+            raise ModelUnavailable(f"wheel heads missing or damaged: {heads_file}: {error}") from error
 
     def dimensions(self, features: np.ndarray, probabilities: np.ndarray) -> np.ndarray:
         """(N, 4) int: +1 / 0 / -1 per dimension, from the backbone's outputs."""
@@ -94,7 +100,7 @@ class WheelReader:
 
     def __init__(self, model_file: Path = MODEL_FILE, heads_file: Path = HEADS_FILE):
         self._backbone = registry.Lazy(lambda: FaceBackbone(model_file))
-        self._heads = registry.Lazy(lambda: WheelHeads(heads_file))
+        self._heads = registry.Lazy(lambda: WheelHeads.load(heads_file))
 
     def dimensions(self, faces48: np.ndarray) -> np.ndarray:
         """(N, 48, 48) uint8 faces -> (N, 4) int, +1 / 0 / -1 per dimension (DIMENSIONS order),

@@ -123,8 +123,10 @@ def narrative_parts(intervals: tuple[WheelInterval, ...], duration: float) -> tu
         text = "your face's expression kept changing" if read else "your face was not in view"
         return (NarrativePart(text=text, start=None),)
     main, share = _main_look(intervals, duration)
-    amount = "most of the answer" if share >= MOST_OF_THE_ANSWER else "much of the answer"
-    parts = [NarrativePart(text=f"your face looked {main} for {amount}", start=None)]
+    if share >= MOST_OF_THE_ANSWER:
+        parts = [NarrativePart(text=f"your face looked {main} for most of the answer", start=None)]
+    else:  # no one look held: tell every stretch
+        main, parts = None, [NarrativePart(text="your face's look changed through the answer", start=None)]
     for interval in _joined(intervals):
         text = describe(interval)
         if text != main:
