@@ -12,6 +12,7 @@ from emotion.base import FACE_CLASSES
 from emotion.errors import ModelUnavailable
 from emotion.face import MODEL_FILE, load_face_network, prepare_faces
 from emotion.face_detector import FACE_SIZE
+from emotion.wheel_timeline import wheel_reading
 from emotion.wheel_types import DIMENSIONS, WheelReading
 
 log = logging.getLogger(__name__)
@@ -114,9 +115,8 @@ class WheelReader:
 
     def read(self, times, dims) -> WheelReading:
         """The reading of an answer: ``times`` of its sampled frames (seconds), ``dims`` one
-        row of 4 per frame or None where no face was read."""
-        from emotion.wheel_timeline import wheel_reading
-
+        row of 4 per frame or None where no face was read. The timeline keeps the frames with
+        a face; the intervals cover the whole answer (stretches without one are "out of view")."""
         return wheel_reading(list(times), dims)
 
 
