@@ -2,7 +2,6 @@
 81 states they name (:mod:`emotion.wheel_states`), stretches of the answer where a state is
 present, and a plain-English narrative of how the face looked.
 """
-import logging
 from pathlib import Path
 
 import numpy as np
@@ -14,8 +13,6 @@ from emotion.face import MODEL_FILE, load_face_network, prepare_faces
 from emotion.face_detector import FACE_SIZE
 from emotion.wheel_timeline import wheel_reading
 from emotion.wheel_types import DIMENSIONS, WheelReading
-
-log = logging.getLogger(__name__)
 
 HEADS_FILE = Path(__file__).resolve().parent.parent / "models" / "wheel" / "heads.npz"
 
