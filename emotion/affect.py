@@ -69,6 +69,8 @@ VOICE_COORDINATES = {name: EMOTION_COORDINATES[word] for name, word in VOICE_WOR
 FACE_SMOOTHING_SECONDS = 1.0
 VOICE_SMOOTHING_SECONDS = 2.0
 
+# No class sits in "pleasant_calm" and no mixture reaches it (for positive valence the hull's
+# lowest edge runs from neutral to joy): from these models its share is 0 (see the card).
 QUADRANTS = ("pleasant_activated", "pleasant_calm", "unpleasant_activated", "unpleasant_calm", "centre")
 CENTRE_RADIUS = 0.2   # closer than this to the origin: near-neutral, in no quadrant
 

@@ -139,6 +139,36 @@ def test_smoothed_keeps_times_and_order():
     assert [p.time for p in smoothed(points, 1.0)] == [1.0, 0.0]
 
 
+# --- the validation and imbalance scripts' pieces -------------------------------------------
+
+def test_validation_ranks_emotions_by_the_derived_values():
+    from training.validate_affect import affect_scores
+
+    labels = np.repeat(np.arange(len(FACE_CLASSES)), 3)
+    probabilities = np.eye(len(FACE_CLASSES))[labels] * 0.7 + 0.3 / len(FACE_CLASSES)
+    scores = affect_scores(probabilities, labels, FACE_CLASSES,
+                           dict(zip(FACE_CLASSES, ("anger", "disgust", "fear", "joy", "sadness", "surprise", "neutral"))))
+    assert scores["soft"]["valence_pleasant_vs_unpleasant"]["auc"] == 1.0
+    assert scores["soft"]["arousal_activated_vs_calm"]["auc"] == 1.0
+    assert scores["soft"]["by_true_emotion"]["joy"]["mean_valence"] > 0.5
+
+
+def test_imbalance_schemes_keep_or_weight_the_rows_they_say():
+    from training.imbalance_study import training_rows
+
+    labels = np.repeat(np.arange(len(FACE_CLASSES)), [40, 5, 40, 70, 45, 30, 50])
+    rng = np.random.default_rng(0)
+    rows, weights = training_rows("none", labels, rng)
+    assert len(rows) == len(labels) and weights is None
+    rows, weights = training_rows("class_weights_sqrt", labels, rng)
+    per_class = [weights[labels == k][0] for k in range(len(FACE_CLASSES))]
+    assert per_class[1] == max(per_class) and per_class[3] == min(per_class) and np.isclose(np.mean(per_class), 1.0)
+    rows, _ = training_rows("downsample_to_smallest", labels, rng)
+    assert np.bincount(labels[rows]).tolist() == [5] * len(FACE_CLASSES)
+    rows, _ = training_rows("downsample_to_cap", labels, rng)
+    assert np.bincount(labels[rows]).tolist() == [30, 5, 30, 30, 30, 30, 30]
+
+
 # --- the real models on the fixture clip (slow) ---------------------------------------------
 
 @pytest.mark.slow
