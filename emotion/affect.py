@@ -8,18 +8,11 @@ gap (None) and never becomes a zero. How well this separates the emotions is mea
 models/affect/MODEL_CARD.md (``python -m training.validate_affect``).
 """
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass
 from typing import Iterable, Mapping, Sequence
 
+from emotion.affect_types import AffectPoint
 from emotion.base import FACE_CLASSES, TimelinePoint
 from emotion.speech_types import SPEECH_CLASSES, SpeechWindow
-
-
-@dataclass(frozen=True)
-class AffectPoint:
-    time: float                  # seconds from the start (a voice window's centre)
-    valence: float | None        # -1 (unpleasant) .. 1 (pleasant); None: no face / silence
-    arousal: float | None        # -1 (calm) .. 1 (activated); None: no face / silence
 
 
 # NRC Valence, Arousal and Dominance Lexicon v1.0 (Mohammad 2018, "Obtaining Reliable Human

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from emotion.affect_types import AffectPoint
 from emotion.camera_types import CameraDelivery
 from emotion.speech_types import DeliveryMeasures, SpeechSummary, SpeechWindow
 from emotion.transcript_types import SpokenMeasures, Transcript, WordCount
+from emotion.wheel_types import WheelReading
 
 # FER2013's seven emotions, in its label order (the face model's outputs).
 FACE_CLASSES = ("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral")
@@ -126,6 +128,8 @@ class FaceAnalysis:
     summary: VideoSummary
     heatmap_png: bytes | None                # Grad-CAM over the face at summary.strongest_moment
     model: ModelInfo
+    affect: tuple[AffectPoint, ...] = ()     # valence and arousal per sampled frame (gaps: None)
+    wheel: WheelReading | None = None        # the Plutchik wheel over the answer
 
 
 @dataclass(frozen=True)
@@ -152,6 +156,7 @@ class VoiceAnalysis:
     summary: SpeechSummary | None
     delivery: DeliveryMeasures
     model: ModelInfo | None
+    affect: tuple[AffectPoint, ...] = ()     # valence and arousal per window (empty: emotions not read)
     words: SpokenWords | None = None         # the transcript and its measures
     words_missing_reason: str | None = None  # why there are no words, for the report
 

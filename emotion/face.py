@@ -94,6 +94,56 @@ class FaceEmotionModel:
         return self._predict(prepare_faces(faces48)).numpy()
 
 
+class FaceBackbone:
+    """The served face CNN up to its softmax: for each face the penultimate layer's features
+    and the 7 probabilities, both averaged over the face and its mirror image (the served
+    "flip" views). Shared by training (:mod:`training.face_features`) and serving."""
+
+    def __init__(self, model_file: Path = MODEL_FILE):
+        from emotion.runtime import tensorflow
+
+        tf = tensorflow()
+        network = load_face_network(model_file)
+        softmax = network.layers[-1]  # the 7-way Dense softmax; its input is the feature vector
+        inner = type(network)(network.inputs, [softmax.input, softmax.output])
+        self.width = int(softmax.input.shape[-1])
+
+        @tf.function(input_signature=[tf.TensorSpec([None, FACE_SIZE, FACE_SIZE, 1], tf.float32)],
+                     reduce_retracing=True)
+        def run(batch):
+            features, probabilities = inner(tf.concat([batch, tf.reverse(batch, axis=[2])], axis=0), training=False)
+            halves = lambda values: tf.reduce_mean(tf.reshape(values, [2, -1, values.shape[-1]]), axis=0)
+            return halves(features), halves(probabilities)
+
+        self._run = run
+
+    def features(self, faces48: np.ndarray, batch_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
+        """(N, 48, 48) uint8 faces -> ((N, width) features, (N, 7) probabilities), float32."""
+        parts = [self._run(prepare_faces(faces48[i:i + batch_size])) for i in range(0, len(faces48), batch_size)]
+        if not parts:
+            return np.zeros((0, self.width), np.float32), np.zeros((0, 7), np.float32)
+        return (np.concatenate([p[0].numpy() for p in parts]), np.concatenate([p[1].numpy() for p in parts]))
+
+
+class FeatureRecorder:
+    """What :func:`emotion.video.face_timeline` reads faces with, when their features are wanted
+    too (the wheel's heads read them): the served probabilities from the backbone's one pass,
+    and each face's features kept in the order read, which is the order of the frames with a face."""
+
+    def __init__(self, backbone: FaceBackbone):
+        self.backbone = backbone
+        self._features: list[np.ndarray] = []
+
+    def predict(self, faces48: np.ndarray) -> np.ndarray:
+        features, probabilities = self.backbone.features(faces48)
+        self._features.append(features)
+        return probabilities
+
+    @property
+    def features(self) -> np.ndarray:
+        return np.concatenate(self._features) if self._features else np.zeros((0, self.backbone.width), np.float32)
+
+
 class FaceAnalyzer:
     """The face entry point: a recording's facial-emotion timeline with its heat map, or every
     face in one image, each with 7 emotion probabilities."""
@@ -102,6 +152,7 @@ class FaceAnalyzer:
         self.detector = FaceDetector(settings)
         self._model_file = Path(model_file)
         self._model = registry.Lazy(lambda: FaceEmotionModel(self._model_file))
+        self._backbone = registry.Lazy(lambda: FaceBackbone(self._model_file))
 
     @property
     def model(self) -> FaceEmotionModel:
@@ -112,23 +163,32 @@ class FaceAnalyzer:
         return model_info("face", self._model_file.parent)
 
     def analyze(self, recording: Path, frames_per_second: float = 5.0, frame_readers=(),
-                read_emotions: bool = True) -> FaceAnalysis | None:
+                read_emotions: bool = True, features_out: list | None = None) -> FaceAnalysis | None:
         """The faces of a recorded answer: timeline, summary and the strongest moment's heat map.
         ``frame_readers`` see every sampled colour frame and its face in the same pass (see
         :func:`emotion.video.face_timeline`); with ``read_emotions=False`` only they do (the
         emotion model never runs) and the result is None.
 
+        The result holds valence and arousal per frame (:mod:`emotion.affect`); ``features_out``
+        (a list), when given, gets the (faces, features) array of the frames with a face, in
+        order, for the wheel (:func:`emotion.wheel.wheel_of_faces`).
+
         Raises UnreadableMedia for a file that cannot be decoded, NoFaceFound when emotions are
         read and no sampled frame shows a face.
         """
+        from emotion.affect import face_affect
         from emotion.explain import heatmap_overlay_png
 
         if not read_emotions:
             face_timeline(recording, self.detector, None, frames_per_second, frame_readers)
             return None
-        faces, strongest_face = face_timeline(recording, self.detector, self.model, frames_per_second, frame_readers)
+        reader = FeatureRecorder(self._backbone.get())
+        faces, strongest_face = face_timeline(recording, self.detector, reader, frames_per_second, frame_readers)
+        if features_out is not None:
+            features_out.append(reader.features)
         heatmap = heatmap_overlay_png(strongest_face, self.heatmap(strongest_face))
-        return FaceAnalysis(timeline=faces.timeline, summary=faces.summary, heatmap_png=heatmap, model=self.info)
+        return FaceAnalysis(timeline=faces.timeline, summary=faces.summary, heatmap_png=heatmap, model=self.info,
+                            affect=face_affect(faces.timeline))
 
     def analyze_video(self, path, frames_per_second: float = 5.0, frame_readers=()) -> VideoAnalysis:
         """Just the timeline and summary of a recording (the command line's video reading)."""

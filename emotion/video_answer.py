@@ -38,8 +38,10 @@ class VideoAnswerAnalyzer:
         """
         report = progress or (lambda percent: None)
         report(5)
-        camera = self.camera_reader()
-        face = self.faces.analyze(recording, frame_readers=(camera,), read_emotions=read_emotions)
+        camera, features = self.camera_reader(), []
+        face = self.faces.analyze(recording, frame_readers=(camera,), read_emotions=read_emotions, features_out=features)
+        if face is not None:
+            face = with_wheel(face, features[0])
         if getattr(camera, "unavailable", None):
             log.warning("no camera reading: %s", camera.unavailable)
         delivery = None if getattr(camera, "unavailable", None) else camera.result()
@@ -56,6 +58,20 @@ class VideoAnswerAnalyzer:
                                    camera=delivery if seen else None,
                                    camera_missing_reason=None if seen else
                                    NO_FACE_SEEN if delivery is not None else CAMERA_UNAVAILABLE)
+
+
+def with_wheel(face, features):
+    """The face reading with its Plutchik wheel; without the wheel's heads, the rest stands."""
+    import dataclasses
+
+    from emotion.errors import ModelUnavailable
+    from emotion.wheel import wheel_of_faces
+
+    try:
+        return dataclasses.replace(face, wheel=wheel_of_faces(face.timeline, features))
+    except ModelUnavailable as error:
+        log.warning("no wheel reading: %s", error)
+        return face
 
 
 def get_video_analyzer() -> VideoAnswerAnalyzer:

@@ -40,9 +40,12 @@ class VoiceAnalyzer:
         if not read_emotions:
             return VoiceAnalysis(timeline=(), summary=None, delivery=delivery, model=None,
                                  words=words, words_missing_reason=missing)
+        from emotion.affect import voice_affect
+
         emotions = self.speech.analyze_audio(samples, sound_contours=sound)
         return VoiceAnalysis(timeline=emotions.timeline, summary=emotions.summary, delivery=delivery,
-                             model=model_info("speech", self.model_dir), words=words, words_missing_reason=missing)
+                             model=model_info("speech", self.model_dir), affect=voice_affect(emotions.timeline),
+                             words=words, words_missing_reason=missing)
 
 
 def get_voice_analyzer() -> VoiceAnalyzer:

@@ -9,8 +9,7 @@ import numpy as np
 from emotion import registry
 from emotion.base import FACE_CLASSES
 from emotion.errors import ModelUnavailable
-from emotion.face import MODEL_FILE, load_face_network, prepare_faces
-from emotion.face_detector import FACE_SIZE
+from emotion.face import MODEL_FILE, FaceBackbone
 from emotion.wheel_timeline import wheel_reading
 from emotion.wheel_types import DIMENSIONS, WheelReading
 
@@ -29,37 +28,6 @@ FACE_CLASS_DIMENSIONS = np.array([
     [0, 0, 0, 0],    # neutral
 ], dtype=np.int64)
 assert FACE_CLASS_DIMENSIONS.shape == (len(FACE_CLASSES), len(DIMENSIONS))
-
-
-class FaceBackbone:
-    """The served face CNN up to its softmax: for each face the penultimate layer's features
-    and the 7 probabilities, both averaged over the face and its mirror image (the served
-    "flip" views). Shared by training (:mod:`training.face_features`) and serving."""
-
-    def __init__(self, model_file: Path = MODEL_FILE):
-        from emotion.runtime import tensorflow
-
-        tf = tensorflow()
-        network = load_face_network(model_file)
-        softmax = network.layers[-1]  # the 7-way Dense softmax; its input is the feature vector
-        inner = type(network)(network.inputs, [softmax.input, softmax.output])
-        self.width = int(softmax.input.shape[-1])
-
-        @tf.function(input_signature=[tf.TensorSpec([None, FACE_SIZE, FACE_SIZE, 1], tf.float32)],
-                     reduce_retracing=True)
-        def run(batch):
-            features, probabilities = inner(tf.concat([batch, tf.reverse(batch, axis=[2])], axis=0), training=False)
-            halves = lambda values: tf.reduce_mean(tf.reshape(values, [2, -1, values.shape[-1]]), axis=0)
-            return halves(features), halves(probabilities)
-
-        self._run = run
-
-    def features(self, faces48: np.ndarray, batch_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
-        """(N, 48, 48) uint8 faces -> ((N, width) features, (N, 7) probabilities), float32."""
-        parts = [self._run(prepare_faces(faces48[i:i + batch_size])) for i in range(0, len(faces48), batch_size)]
-        if not parts:
-            return np.zeros((0, self.width), np.float32), np.zeros((0, 7), np.float32)
-        return (np.concatenate([p[0].numpy() for p in parts]), np.concatenate([p[1].numpy() for p in parts]))
 
 
 class WheelHeads:
@@ -135,6 +103,17 @@ class WheelFrames:
         read = reader.dimensions(np.stack([self.crops[i] for i in found])) if found else []
         by_frame = dict(zip(found, read))
         return reader.read(self.times, [by_frame.get(i) for i in range(len(self.times))])
+
+
+def wheel_of_faces(timeline, features: np.ndarray, reader: "WheelReader | None" = None) -> WheelReading:
+    """The wheel of a face timeline (:class:`emotion.base.TimelinePoint`s) from the backbone's
+    features of its frames with a face, in order (:class:`emotion.face.FeatureRecorder`): no
+    second pass of the network."""
+    reader = reader or get_wheel_reader()
+    found = [point for point in timeline if point.face_found]
+    probabilities = np.array([[point.probabilities[name] for name in FACE_CLASSES] for point in found], np.float32)
+    rows = iter(reader.dimensions_from_features(features, probabilities) if found else ())
+    return reader.read([point.time for point in timeline], [next(rows) if point.face_found else None for point in timeline])
 
 
 def get_wheel_reader() -> WheelReader:

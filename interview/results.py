@@ -4,7 +4,12 @@ An analyzer returns a frozen dataclass (:mod:`emotion.base`); :func:`stored` tur
 JSON with a schema version, and :func:`readable` turns what is stored, of any version, into
 the current layout the reports read.
 
-Schema 4 (since 2026-11-30, issue 17): as schema 3, and video also holds "camera": CAMERA or
+Schema 5 (since 2026-11-30, issue 18): as schema 4, and FACE also holds "affect": [{"time",
+"valence", "arousal"}] (None in gaps) and "wheel": {"timeline": [{"time", "dimensions", "state"}],
+"intervals": [{"start", "end", "states", "density"}], "narrative", "narrative_parts": [{"text",
+"start"}]} or null (emotion.wheel_types); VOICE also holds "affect" ([] when emotions were not
+read). Older answers read with empty affect and a null wheel.
+Schema 4 (issue 17): as schema 3, and video also holds "camera": CAMERA or
 null and "camera_missing_reason", where CAMERA = {"timeline": [{"time", "face_found",
 "looking_at_camera", "yaw", "pitch", "roll", "eyes_closed", "framing"}], "gaze": {"camera_share",
 "look_aways": [{"start", "end"}], "frames_read"}, "head": {"label", "degrees_per_second", "nods"}
@@ -36,7 +41,7 @@ from typing import Any
 from emotion.base import TextAnalysis, VideoAnswerAnalysis, VoiceAnalysis
 from emotion.video_answer import NO_SPEECH
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 BEFORE_CAMERA_READING = "This answer was recorded before Poise read eye contact, head movement and framing."
 BEFORE_TRANSCRIPTS = "This answer was recorded before Poise made transcripts, so it has none."
 
@@ -74,17 +79,29 @@ def readable(details: dict | None, modality: str) -> dict:
     if version == SCHEMA_VERSION:
         return details
     if version == 1:
-        return _from_version_3(_from_version_2(_from_version_1(details, modality)))
-    if version == 2:
-        return _from_version_3(_from_version_2(details))
-    if version == 3:
-        return _from_version_3(details)
+        details = _from_version_2(_from_version_1(details, modality))
+    elif version == 2:
+        details = _from_version_2(details)
+    if version <= 3:
+        details = _from_version_3(details)
+    if version <= 4:
+        return _from_version_4(details)
     raise ValueError(f"stored results of schema {version} are newer than this code ({SCHEMA_VERSION})")
+
+
+def _from_version_4(details: dict) -> dict:
+    """Schema 4 had no wheel and no valence/arousal."""
+    upgraded = details | {"schema": SCHEMA_VERSION}
+    if details.get("face"):
+        upgraded["face"] = {"affect": [], "wheel": None} | details["face"]
+    if details.get("voice"):
+        upgraded["voice"] = {"affect": []} | details["voice"]
+    return upgraded
 
 
 def _from_version_3(details: dict) -> dict:
     """Schema 3 had no camera reading: say so on video answers."""
-    upgraded = details | {"schema": SCHEMA_VERSION}
+    upgraded = details | {"schema": 4}
     if details.get("kind") == "video":
         upgraded = {"camera": None, "camera_missing_reason": BEFORE_CAMERA_READING} | upgraded
     return upgraded

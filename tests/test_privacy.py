@@ -196,7 +196,7 @@ def test_results_with_no_emotions_store_and_read_back():
     voice = VoiceAnalysis(timeline=(), summary=None, delivery=DeliveryMeasures(**DELIVERY), model=None)
     audio = json.loads(json.dumps(stored(voice)))
     assert readable(audio, "audio") == audio
-    assert audio["voice"] == {"timeline": [], "summary": None, "delivery": audio["voice"]["delivery"], "model": None,
+    assert audio["voice"] == {"timeline": [], "summary": None, "delivery": audio["voice"]["delivery"], "model": None, "affect": [],
                               "words": None, "words_missing_reason": None}
     assert audio["voice"]["delivery"]["speaking_share"] == 0.75
     video = json.loads(json.dumps(stored(VideoAnswerAnalysis(face=None, voice=voice))))

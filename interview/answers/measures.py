@@ -214,6 +214,21 @@ CAMERA = (
 )
 
 
+VA_AXIS = "Valence or arousal (-1 to 1)"
+WHEEL_FAMILIES = ("joy", "sadness", "disgust", "fear", "anger", "surprise", "calm")
+
+
+def _affect_measures() -> tuple[Measure, ...]:
+    return tuple(
+        Measure(f"{kind}_{channel}", f"{kind.capitalize()} ({where})", "", VA_AXIS, decimals=2,
+                meaning=meaning + " Derived from the emotion readings through published ratings of the "
+                                  "emotion words (NRC VAD lexicon, Mohammad 2018); a reading of appearance "
+                                  "or voice, not of feelings.")
+        for channel, where in (("face", "face"), ("voice", "voice"))
+        for kind, meaning in (("valence", "How pleasant the expression read, from -1 to 1, on average."),
+                              ("arousal", "How activated the expression read, from -1 (calm) to 1, on average.")))
+
+
 def _emotion_measures(prefix: str, where: str, emotions: tuple[str, ...]) -> tuple[Measure, ...]:
     return tuple(Measure(f"{prefix}_{emotion}", f"{emotion.capitalize()} {where}", "%", PERCENT_AXIS)
                  for emotion in emotions)
@@ -229,6 +244,9 @@ MEASURES: dict[str, Measure] = {measure.name: measure for measure in (
       for code in TRAIT_CODES),
     *WORDS,
     *CAMERA,
+    *_affect_measures(),
+    *(Measure(f"wheel_{family}", f"{family.capitalize()} (wheel)", "%",
+              PERCENT_AXIS, decimals=0) for family in WHEEL_FAMILIES),
     *(Measure(SPOKEN_TRAIT_PREFIX + TRAIT_NAMES[code], f"{TRAIT_NAMES[code].capitalize()} (spoken words)", "",
               TRAIT_AXIS, decimals=0) for code in TRAIT_CODES),
 )}

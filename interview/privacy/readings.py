@@ -13,9 +13,10 @@ from collections.abc import Iterable
 from interview.extensions import db
 from interview.models import User
 
-# Score names read from the face (its 7 emotions and how long it was in view) or from the
-# voice's emotions; the delivery measures have plain names.
-EMOTION_SCORE_PREFIXES = ("face_", "voice_")
+# Score names read from the face (its 7 emotions, how long it was in view, its wheel states) or
+# from the voice's emotions, and the valence and arousal of either; the delivery, words and
+# camera measures have plain names.
+EMOTION_SCORE_PREFIXES = ("face_", "voice_", "wheel_", "valence_", "arousal_")
 
 
 def is_emotion_reading(score_name: str) -> bool:

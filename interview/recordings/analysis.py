@@ -10,7 +10,9 @@ import logging
 from flask import current_app
 
 from emotion.base import FaceAnalysis, SpokenWords, VideoAnswerAnalysis, VoiceAnalysis
+from emotion.affect import affect_path_summary
 from emotion.camera_types import CameraDelivery
+from emotion.wheel_types import WheelReading
 from interview.extensions import db
 from interview.models import Attempt, Modality, Score
 from interview.results import stored
@@ -26,6 +28,14 @@ DELIVERY_SCORES = (
     "speaking_rate_syllables_per_second", "articulation_rate_syllables_per_second",
     "pitch_median_semitones_re_100hz", "pitch_range_semitones", "loudness_variation_db",
 )
+
+
+# The poles a face can show on each wheel dimension (+1 first-named, -1 second); trust and
+# anticipation never light from FER2013-trained readings (models/wheel/MODEL_CARD.md).
+WHEEL_POLES_BY_DIMENSION = {"joy_sadness": {1: "joy", -1: "sadness"}, "trust_disgust": {1: "trust", -1: "disgust"},
+                            "fear_anger": {1: "fear", -1: "anger"},
+                            "surprise_anticipation": {1: "surprise", -1: "anticipation"}}
+WHEEL_POLES = ("joy", "sadness", "disgust", "fear", "anger", "surprise")
 
 
 def analyze_video_attempt(attempt: Attempt, progress) -> None:
@@ -62,7 +72,30 @@ def face_scores(face: FaceAnalysis) -> list[Score]:
     accuracy = face.model.accuracy
     scores = [score("face_" + name, value * 100, accuracy)
               for name, value in face.summary.mean_probabilities.items()]
+    scores += affect_scores("face", face.affect) + (wheel_scores(face.wheel) if face.wheel else [])
     return scores + [score("face_share", face.summary.face_share * 100, None)]
+
+
+def affect_scores(channel: str, points) -> list[Score]:
+    """Mean valence and arousal of one channel's readings (``valence_face``, ``arousal_voice``)."""
+    summary = affect_path_summary(points)
+    if summary["mean_valence"] is None:
+        return []
+    return [score(f"valence_{channel}", summary["mean_valence"], None),
+            score(f"arousal_{channel}", summary["mean_arousal"], None)]
+
+
+def wheel_scores(wheel: WheelReading) -> list[Score]:
+    """The share of the read frames (0-100) in each pole the face can show, and calm."""
+    if not wheel.timeline:
+        return []
+    shares = {pole: 0 for pole in WHEEL_POLES} | {"calm": 0}
+    for moment in wheel.timeline:
+        lit = [pole for dimension, value in moment.dimensions.items()
+               if value and (pole := WHEEL_POLES_BY_DIMENSION[dimension][value]) in shares]
+        for pole in lit or ["calm"]:
+            shares[pole] += 1
+    return [score("wheel_" + pole, count / len(wheel.timeline) * 100, None) for pole, count in shares.items()]
 
 
 def voice_scores(voice: VoiceAnalysis) -> list[Score]:
@@ -74,6 +107,7 @@ def voice_scores(voice: VoiceAnalysis) -> list[Score]:
                   for name, value in voice.summary.mean_probabilities.items()]
     scores += [score(name, value, None) for name in DELIVERY_SCORES
                if (value := getattr(voice.delivery, name)) is not None]
+    scores += affect_scores("voice", voice.affect)
     return scores + (word_scores(voice.words) if voice.words else [])
 
 
