@@ -1,9 +1,11 @@
 """Command line: ``python -m emotion analyze PATH`` prints the analysis as JSON.
 
-Images give every face with its box and probabilities; videos give the facial-emotion timeline
-and summary (with ``face_found_share``) and what the camera saw (``gaze`` with ``camera_share``
-and the look-away stretches, ``head``, ``blinks_per_minute``, ``framing``); audio files (an audio-only webm or mp4 too, and a video's sound track with
-``--audio``) give the vocal-emotion timeline, summary and delivery measures. Exit status 2 with
+Images give every face with its box and probabilities. Videos give the facial-emotion
+timeline and summary (with ``face_found_share``), the Plutchik ``wheel`` (timeline, intervals,
+narrative), valence and arousal (``affect``), and what the camera saw (``gaze`` with
+``camera_share`` and the look-away stretches, ``head``, ``blinks_per_minute``, ``framing``).
+Audio files (an audio-only webm or mp4 too, and a video's sound track with ``--audio``) give the
+vocal-emotion timeline, summary, delivery measures, the words and ``affect``. Exit status 2 with
 a message on stderr for input that cannot be analysed.
 """
 import argparse
@@ -23,7 +25,7 @@ AUDIO_SUFFIXES = {".wav", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".m4a"}
 def analyze(path: Path, frames_per_second: float, sound_track: bool = False) -> dict:
     suffix = path.suffix.lower()
     if sound_track or suffix in AUDIO_SUFFIXES or is_audio_only(path):
-        return {"kind": "audio", **dataclasses.asdict(get_voice_analyzer().analyze(path))}
+        return audio_reading(path)
     analyzer = get_face_analyzer()
     if suffix in IMAGE_SUFFIXES:
         return {"kind": "image", **dataclasses.asdict(analyzer.analyze_image(path))}
@@ -32,17 +34,28 @@ def analyze(path: Path, frames_per_second: float, sound_track: bool = False) -> 
 
 def video_reading(path: Path, frames_per_second: float) -> dict:
     """Faces and what the camera saw, in one pass: the facial-emotion timeline and summary
-    (with ``face_found_share``), ``gaze`` (``camera_share``, ``look_aways``), ``head``,
+    (with ``face_found_share``), ``wheel`` (timeline, intervals, narrative), ``affect``
+    (valence and arousal over time), ``gaze`` (``camera_share``, ``look_aways``), ``head``,
     ``blinks_per_minute``, ``framing`` and the camera's per-frame ``camera_timeline``."""
     from emotion.camera import CameraReader
+    from emotion.wheel import wheel_of_faces
 
-    camera = CameraReader()
-    faces = dataclasses.asdict(get_face_analyzer().analyze_video(path, frames_per_second, (camera,)))
-    faces["summary"]["face_found_share"] = faces["summary"]["face_share"]
+    camera, features = CameraReader(), []
+    face = get_face_analyzer().analyze(path, frames_per_second, (camera,), features_out=features)
+    summary = dataclasses.asdict(face.summary) | {"face_found_share": face.summary.face_share}
     seen = dataclasses.asdict(camera.result())
-    return {"kind": "video", **faces, "gaze": seen["gaze"], "head": seen["head"],
-            "blinks_per_minute": seen["blinks_per_minute"], "framing": seen["framing"],
-            "camera_timeline": seen["timeline"]}
+    return {"kind": "video", "timeline": dataclasses.asdict(face)["timeline"], "summary": summary,
+            "wheel": dataclasses.asdict(wheel_of_faces(face.timeline, features[0])),
+            "affect": {"timeline": [dataclasses.asdict(point) for point in face.affect]},
+            "gaze": seen["gaze"], "head": seen["head"], "blinks_per_minute": seen["blinks_per_minute"],
+            "framing": seen["framing"], "camera_timeline": seen["timeline"]}
+
+
+def audio_reading(path: Path) -> dict:
+    """The voice: emotion timeline, summary, delivery, words, and ``affect`` (valence and
+    arousal over time)."""
+    reading = dataclasses.asdict(get_voice_analyzer().analyze(path))
+    return {"kind": "audio", **reading, "affect": {"timeline": reading["affect"]}}
 
 
 def is_audio_only(path: Path) -> bool:
