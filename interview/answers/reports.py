@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from emotion.base import TRAIT_CODES, TRAIT_NAMES
-from interview.answers.measures import DELIVERY, Measure, measure
+from interview.answers.measures import DELIVERY, WHEEL_FAMILIES, Measure, measure
 from interview.answers.camera_report import CameraReport, build_camera_report
 from interview.answers.spoken_report import WordsReport, build_words_report
 from interview.extensions import db
@@ -15,6 +15,7 @@ from interview.privacy.retention import deletion_due_on
 from interview.results import readable
 from interview.scoring import CohortAverage, cohort_averages, completed_attempts, scores_by_name
 
+AFFECT_SCORES = ("valence_face", "arousal_face", "valence_voice", "arousal_voice")
 TRAIT_ORDER = tuple(TRAIT_NAMES[code] for code in TRAIT_CODES)
 
 # The few measures each row of "your attempts at this question" shows, per modality.
@@ -69,6 +70,8 @@ class RecordedReport:
     attempts: list[AttemptRow] = field(default_factory=list)
     words: WordsReport | None = None
     camera: CameraReport | None = None
+    wheel_rows: list[ComparedValue] = field(default_factory=list)    # share of the answer per wheel family
+    affect_rows: list[ComparedValue] = field(default_factory=list)   # mean valence and arousal
 
 
 class Comparer:
@@ -107,6 +110,9 @@ def build_recorded_report(attempt: Attempt) -> RecordedReport:
         report.face_rows = [compare.row("face_" + emotion, emotion)
                             for emotion in report.face["summary"]["mean_probabilities"]]
         report.face_share = compare.row("face_share")
+        report.wheel_rows = [row for family in WHEEL_FAMILIES if (row := compare.row(f"wheel_{family}"))]
+    if shown:
+        report.affect_rows = [row for name in AFFECT_SCORES if (row := compare.row(name))]
     if report.voice:
         report.voice_rows = [compare.row("voice_" + emotion, emotion)
                              for emotion in report.voice["summary"]["mean_probabilities"]]

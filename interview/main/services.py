@@ -53,7 +53,8 @@ def finished_attempts(user_id: int) -> list[Attempt]:
 TREND_SCORES = {
     "text": ("openness", "conscientiousness", "extraversion", "agreeableness", "neuroticism"),
     "video": ("face_happy", "face_neutral", "face_share", "eye_contact_share", "speaking_rate_syllables_per_second",
-              "words_per_minute", "fillers_per_minute", "head_degrees_per_second"),
+              "words_per_minute", "fillers_per_minute", "head_degrees_per_second", "wheel_calm", "wheel_joy",
+              "valence_face", "arousal_face"),
     "audio": ("voice_happy", "voice_neutral", "speaking_rate_syllables_per_second", "pitch_range_semitones",
               "words_per_minute", "fillers_per_minute"),
 }

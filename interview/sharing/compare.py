@@ -11,7 +11,7 @@ from sqlalchemy import select
 from emotion.base import FACE_CLASSES, TRAIT_CODES, TRAIT_NAMES
 from emotion.model_info import model_info
 from emotion.speech_types import SPEECH_CLASSES
-from interview.answers.measures import CAMERA, DELIVERY, Measure, SPOKEN_TRAIT_PREFIX, WORDS, measure
+from interview.answers.measures import CAMERA, DELIVERY, SPOKEN_TRAIT_PREFIX, WHEEL_FAMILIES, WORDS, Measure, measure
 from interview.extensions import db
 from interview.models import Attempt, Question, Role, ScoreTotal, User
 from interview.privacy.readings import visible_score_names
@@ -27,6 +27,8 @@ SECTIONS = (
     ("Delivery", tuple(item.name for item in DELIVERY)),
     ("Words (from the transcript)", tuple(item.name for item in WORDS)),
     ("On camera", tuple(item.name for item in CAMERA)),
+    ("Emotion wheel (share of the answer)", tuple(f"wheel_{family}" for family in WHEEL_FAMILIES)),
+    ("Valence and arousal", ("valence_face", "arousal_face", "valence_voice", "arousal_voice")),
     ("Big Five of the spoken words", tuple(SPOKEN_TRAIT_PREFIX + TRAIT_NAMES[code] for code in TRAIT_CODES)),
 )
 
