@@ -4,12 +4,13 @@ from flask import Blueprint, abort, flash, jsonify, redirect, render_template, u
 from flask_login import current_user, login_required
 
 from interview.access import Viewer, viewable_attempt_or_404
-from interview.answers import reports, services
+from interview.answers import reports, services, wheel_report
 from interview.feedback import services as feedback
 from interview.sharing.selection import record_recruiter_view
 from interview.models import AttemptStatus, Modality
 
 bp = Blueprint("answers", __name__)
+bp.add_app_template_global(wheel_report.wheel_view)  # the wheel and affect partials
 
 
 @bp.app_template_global()
