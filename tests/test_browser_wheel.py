@@ -62,5 +62,13 @@ def test_the_wheel_and_affect_are_drawn_and_seek_on_a_phone(live_server, browser
     page.evaluate("() => document.getElementById('replay-video').pause()")
     assert 3.0 <= page.evaluate("() => document.getElementById('replay-video').currentTime") < 4.0
 
+    # Clicking the valence/arousal chart seeks to the time under the pointer.
+    page.evaluate("() => { document.getElementById('replay-video').currentTime = 0; }")
+    page.locator("#affect-face-chart").scroll_into_view_if_needed()
+    area = page.locator("#affect-face-chart .nsewdrag").bounding_box()
+    page.mouse.click(area["x"] + area["width"] * 0.75, area["y"] + area["height"] / 2)
+    page.wait_for_function("() => document.getElementById('replay-video').currentTime > 2.5")
+    page.evaluate("() => document.getElementById('replay-video').pause()")
+
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= PHONE["width"], (width, stretch_past(page, PHONE["width"]))

@@ -36,6 +36,7 @@ class Petal:
     density: float                               # share of the read frames lit (0: unlit)
     readable: bool
     segments: tuple[tuple[str, str, float, float], ...]  # (path, form, label x, label y), mild..intense
+    label_angle: float                           # labels run along the ring, never upside down
 
 
 def primary_densities(wheel: dict) -> dict[str, float]:
@@ -73,7 +74,8 @@ def petals(wheel: dict) -> list[Petal]:
             middle = _point((inner + outer) / 2, centre).split()
             segments.append((_segment(inner, outer, centre), form, float(middle[0]), float(middle[1])))
         found.append(Petal(primary, (mild, basic, intense), COLOURS[primary], round(densities[primary], 3),
-                           primary not in UNREADABLE_FROM_FACES, tuple(segments)))
+                           primary not in UNREADABLE_FROM_FACES, tuple(segments),
+                           centre if centre <= 90 else centre - 180 if centre < 270 else centre - 360))
     return found
 
 
