@@ -73,3 +73,17 @@ def test_a_real_video_answer_reads_its_wheel_and_affect_in_one_pass():
     lit = [m.dimensions["joy_sadness"] for m in face.wheel.timeline if 4.0 <= m.time <= 6.5]
     assert sum(value == 1 for value in lit) >= 0.6 * len(lit)
     assert face.wheel.narrative and all(part.text for part in face.wheel.narrative_parts)
+
+
+def test_the_report_compares_wheel_shares_and_valence_with_others(client, auth, app):
+    from tests.test_reports import add_recorded_attempt, section
+
+    result = video_result()
+    face = dataclasses.replace(result.face, wheel=wheel(), affect=(AffectPoint(0.0, 0.5, 0.2),))
+    other = auth.create("other@example.com", name="Other")
+    add_recorded_attempt(app, other, "video", 1, dataclasses.replace(result, face=face))
+    user_id = auth.signup_and_login()
+    attempt_id = add_recorded_attempt(app, user_id, "video", 1, dataclasses.replace(result, face=face))
+    compare = section(client.get(f"/attempts/{attempt_id}/report").data.decode(), "emotion-compare")
+    assert 'data-name="wheel_joy"' in compare and 'data-name="valence_face"' in compare
+    assert "1 candidate" in compare
