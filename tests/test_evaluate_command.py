@@ -106,3 +106,36 @@ def test_face_data_the_model_cannot_take_is_a_clear_error(tmp_path, capsys, imag
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "cannot evaluate face" in captured.err and complaint in captured.err
+
+
+def test_speech_scores_are_given_per_gender_when_the_labels_name_it():
+    from training.evaluate_speech import scores_by_gender
+
+    truth = np.array([0, 1, 2, 0, 1, 2])
+    predicted = np.array([0, 1, 2, 0, 0, 0])
+    genders = np.array(["female", "female", "female", "male", "male", "male"])
+    by_gender = scores_by_gender(truth, predicted, genders)
+    assert set(by_gender) == {"female", "male"}
+    assert by_gender["female"]["n"] == 3 and by_gender["female"]["accuracy"] == 1.0
+    assert by_gender["male"]["accuracy"] == pytest.approx(1 / 3, abs=1e-4)
+    assert by_gender["male"]["macro_f1"] < by_gender["female"]["macro_f1"]
+    assert by_gender["male"]["per_class"]["neutral"]["recall"] == 1.0
+
+
+def test_evaluate_speech_prints_by_gender_on_real_clips(tmp_path):
+    """Two clips of each gender from the developer copy, through the command as a user runs it."""
+    import pandas as pd
+
+    speech = DATASETS / "speech"
+    table = pd.read_csv(speech / "labels.csv")
+    picked = pd.concat([table[table["gender"] == gender].head(2) for gender in ("male", "female")])
+    for path in picked["path"]:
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).symlink_to(speech / path)
+    picked.to_csv(tmp_path / "labels.csv", index=False)
+    completed = evaluate("speech", str(tmp_path))
+    assert completed.returncode == 0, completed.stderr[-1500:]
+    result = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert result["n"] == 4 and set(result["by_gender"]) == {"male", "female"}
+    assert all(part["n"] == 2 and 0 <= part["accuracy"] <= 1 and "macro_f1" in part
+               for part in result["by_gender"].values())

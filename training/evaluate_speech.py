@@ -48,8 +48,22 @@ def evaluate_speech(folder: Path) -> dict:
     clips = load_clips(folder, table)
     model, _ = load_trained_speech_model()
     predicted = classify_clips(model, clips).argmax(axis=1)
-    return {"task": "speech", "n": int(len(table)),
-            **classification_scores(table["label"].to_numpy(), predicted, SPEECH_CLASSES)}
+    truth = table["label"].to_numpy()
+    result = {"task": "speech", "n": int(len(table)), **classification_scores(truth, predicted, SPEECH_CLASSES)}
+    if "gender" in table.columns:
+        result["by_gender"] = scores_by_gender(truth, predicted, table["gender"].astype(str).str.lower().to_numpy())
+    return result
+
+
+def scores_by_gender(truth: np.ndarray, predicted: np.ndarray, genders: np.ndarray) -> dict:
+    """Accuracy and macro-F1 for each gender the labels name (issue 20: the gap between men's
+    and women's voices), with the per-class figures of each."""
+    by_gender = {}
+    for gender in sorted(set(genders)):
+        mask = genders == gender
+        scores = classification_scores(truth[mask], predicted[mask], SPEECH_CLASSES)
+        by_gender[gender] = {"n": int(mask.sum()), **scores}
+    return by_gender
 
 
 def espeak_clip(text: str, words_per_minute: int) -> np.ndarray:
