@@ -99,11 +99,13 @@ class FaceBackbone:
     and the 7 probabilities, both averaged over the face and its mirror image (the served
     "flip" views). Shared by training (:mod:`training.face_features`) and serving."""
 
-    def __init__(self, model_file: Path = MODEL_FILE):
+    def __init__(self, model_file: Path = MODEL_FILE, network=None):
+        """``network``: an already loaded face network to share (the analyzer's), instead of
+        loading a second copy from ``model_file``."""
         from emotion.runtime import tensorflow
 
         tf = tensorflow()
-        network = load_face_network(model_file)
+        network = network if network is not None else load_face_network(model_file)
         softmax = network.layers[-1]  # the 7-way Dense softmax; its input is the feature vector
         inner = type(network)(network.inputs, [softmax.input, softmax.output])
         self.width = int(softmax.input.shape[-1])
@@ -152,7 +154,8 @@ class FaceAnalyzer:
         self.detector = FaceDetector(settings)
         self._model_file = Path(model_file)
         self._model = registry.Lazy(lambda: FaceEmotionModel(self._model_file))
-        self._backbone = registry.Lazy(lambda: FaceBackbone(self._model_file))
+        # The same loaded network as the emotion model (one copy), read up to its softmax too.
+        self._backbone = registry.Lazy(lambda: FaceBackbone(network=self.model.keras_model))
 
     @property
     def model(self) -> FaceEmotionModel:
@@ -191,8 +194,9 @@ class FaceAnalyzer:
                             affect=face_affect(faces.timeline))
 
     def analyze_video(self, path, frames_per_second: float = 5.0, frame_readers=()) -> VideoAnalysis:
-        """Just the timeline and summary of a recording (the command line's video reading)."""
-        return face_timeline(path, self.detector, self.model, frames_per_second, frame_readers)[0]
+        """Just the timeline and summary of a recording, read as :meth:`analyze` reads it."""
+        return face_timeline(path, self.detector, FeatureRecorder(self._backbone.get()), frames_per_second,
+                             frame_readers)[0]
 
     def analyze_image(self, image) -> ImageAnalysis:
         """Faces with boxes and probabilities; an image with no face gives an empty list."""
