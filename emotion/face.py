@@ -13,6 +13,7 @@ from emotion import registry
 from emotion.base import FACE_CLASSES, FaceAnalysis, FaceReading, ImageAnalysis, ModelInfo, VideoAnalysis
 from emotion.errors import DAMAGED_MODEL_FILE_ERRORS, ModelUnavailable
 from emotion.face_detector import FACE_SIZE, DetectorSettings, FaceDetector
+from emotion.face_lite import lite_network_for
 from emotion.model_info import model_info
 from emotion.video import face_timeline
 
@@ -99,13 +100,21 @@ class FaceBackbone:
     and the 7 probabilities, both averaged over the face and its mirror image (the served
     "flip" views). Shared by training (:mod:`training.face_features`) and serving."""
 
-    def __init__(self, model_file: Path = MODEL_FILE, network=None):
+    def __init__(self, model_file: Path = MODEL_FILE, network=None, lite=None):
         """``network``: an already loaded face network to share (the analyzer's), instead of
-        loading a second copy from ``model_file``."""
+        loading a second copy from ``model_file``. ``lite``: the network's TFLite copy
+        (:class:`emotion.face_lite.LiteFaceNetwork`) to run instead of Keras, as the video
+        analysis does."""
+        self._lite = lite
+        if lite is not None:
+            self.width, self._run = lite.width, self._lite_run
+        else:
+            self._run = self._keras_run(network or load_face_network(model_file))
+
+    def _keras_run(self, network):
         from emotion.runtime import tensorflow
 
         tf = tensorflow()
-        network = network if network is not None else load_face_network(model_file)
         softmax = network.layers[-1]  # the 7-way Dense softmax; its input is the feature vector
         inner = type(network)(network.inputs, [softmax.input, softmax.output])
         self.width = int(softmax.input.shape[-1])
@@ -117,14 +126,18 @@ class FaceBackbone:
             halves = lambda values: tf.reduce_mean(tf.reshape(values, [2, -1, values.shape[-1]]), axis=0)
             return halves(features), halves(probabilities)
 
-        self._run = run
+        return lambda batch: tuple(part.numpy() for part in run(batch))
+
+    def _lite_run(self, batch: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        both = self._lite.run(np.concatenate([batch, batch[:, :, ::-1]]))  # the face, then its mirror image
+        return tuple(part.reshape(2, len(batch), -1).mean(axis=0) for part in both)
 
     def features(self, faces48: np.ndarray, batch_size: int = 256) -> tuple[np.ndarray, np.ndarray]:
         """(N, 48, 48) uint8 faces -> ((N, width) features, (N, 7) probabilities), float32."""
         parts = [self._run(prepare_faces(faces48[i:i + batch_size])) for i in range(0, len(faces48), batch_size)]
         if not parts:
             return np.zeros((0, self.width), np.float32), np.zeros((0, 7), np.float32)
-        return (np.concatenate([p[0].numpy() for p in parts]), np.concatenate([p[1].numpy() for p in parts]))
+        return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
 class FeatureRecorder:
@@ -154,12 +167,18 @@ class FaceAnalyzer:
         self.detector = FaceDetector(settings)
         self._model_file = Path(model_file)
         self._model = registry.Lazy(lambda: FaceEmotionModel(self._model_file))
-        # The same loaded network as the emotion model (one copy), read up to its softmax too.
-        self._backbone = registry.Lazy(lambda: FaceBackbone(network=self.model.keras_model))
+        self._backbone = registry.Lazy(self._load_backbone)
 
     @property
     def model(self) -> FaceEmotionModel:
         return self._model.get()
+
+    def _load_backbone(self) -> FaceBackbone:
+        """What videos are read with: the network's TFLite copy when it matches the weights
+        (faster; see :mod:`emotion.face_lite`), else the emotion model's own loaded network,
+        read up to its softmax too (one copy in memory)."""
+        lite = lite_network_for(self._model_file)
+        return FaceBackbone(lite=lite) if lite is not None else FaceBackbone(network=self.model.keras_model)
 
     @property
     def info(self) -> ModelInfo:

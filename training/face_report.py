@@ -6,7 +6,8 @@
 Writes models/face/model.keras (weights only, no optimizer state), metrics.json (accuracy,
 macro-F1, per-class figures and confusion matrix for each test-time augmentation in
 emotion.face.TTA_VIEWS, "served" naming the one the product uses; training settings and
-history) and confusion_matrix.png (served views).
+history), confusion_matrix.png (served views), and the TFLite copy the video analysis
+reads faces with (training.export_face_lite).
 """
 import argparse
 import json
@@ -16,6 +17,7 @@ import numpy as np
 
 from emotion.face import FACE_CLASSES, SERVED_VIEWS, SHIFT_PIXELS, TTA_VIEWS, FaceEmotionModel
 from training.evaluate_face import predict_all, scores
+from training.export_face_lite import export as export_lite
 from training.train_face import MODEL_DIR, REPO, RUNS, load_split
 
 
@@ -132,6 +134,7 @@ def main() -> None:
         **results, "history": state["history"],
     }
     (MODEL_DIR / "metrics.json").write_text(json.dumps(metrics, indent=1))
+    export_lite(model_file, images[:512], "the first 512 FER2013 PublicTest faces")  # the copy videos are read with
     print(figures_markdown(metrics))  # the tables for MODEL_CARD.md
     print(json.dumps({k: {"accuracy": v["accuracy"], "macro_f1": v["macro_f1"]} for k, v in results.items()}))
 

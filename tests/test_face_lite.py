@@ -1,0 +1,112 @@
+"""The TFLite copy of the face network that videos are read with (emotion/face_lite.py): it is
+the committed Keras network, exactly, on real faces; a stale or altered copy is never used."""
+import json
+import logging
+import shutil
+
+import numpy as np
+import pytest
+
+from emotion.face import MODEL_FILE, FaceAnalyzer, FaceBackbone
+from emotion.face_lite import LiteFaceNetwork, lite_files, lite_network_for, sha256_of
+from emotion.media import sample_video_frames
+from tests.conftest import FIXTURES
+
+pytestmark = pytest.mark.slow
+
+CLIP = FIXTURES / "av" / "timeline_1.webm"
+
+
+@pytest.fixture(scope="module")
+def real_faces():
+    """48x48 crops of the faces BlazeFace finds in a real clip."""
+    analyzer = FaceAnalyzer()
+    frames = [frame for _, frame in sample_video_frames(FIXTURES / "video" / "woman2.mp4", 5, colour=True)]
+    faces = [tracked.crop for tracked in analyzer.detector.track_main_face(frames) if tracked is not None]
+    assert len(faces) > 50
+    return np.stack(faces)
+
+
+@pytest.fixture
+def keras_only(tmp_path):
+    """A copy of the committed .keras file with no TFLite copy beside it."""
+    model_file = tmp_path / "model.keras"
+    shutil.copyfile(MODEL_FILE, model_file)
+    return model_file
+
+
+def with_lite_copy(model_file):
+    lite_file, record_file = lite_files(MODEL_FILE)
+    shutil.copyfile(lite_file, model_file.with_suffix(".tflite"))
+    shutil.copyfile(record_file, lite_files(model_file)[1])
+
+
+def test_the_committed_copy_was_exported_from_the_committed_weights():
+    lite_file, record_file = lite_files(MODEL_FILE)
+    record = json.loads(record_file.read_text())
+    # Fails when model.keras is retrained and training.export_face_lite was not run again.
+    assert record["source_sha256"] == sha256_of(MODEL_FILE)
+    assert record["sha256"] == sha256_of(lite_file)
+    assert record["largest_difference"] < 1e-4
+    assert isinstance(lite_network_for(MODEL_FILE), LiteFaceNetwork)
+
+
+def test_the_copy_reads_real_faces_as_keras_does(real_faces):
+    keras_features, keras_probabilities = FaceBackbone().features(real_faces)
+    lite = FaceBackbone(lite=lite_network_for(MODEL_FILE))
+    for batch in (1, 7, len(real_faces)):  # the interpreter is resized between batch sizes
+        lite_features, lite_probabilities = lite.features(real_faces, batch_size=batch)
+        assert lite_features.shape == keras_features.shape == (len(real_faces), lite.width)
+        np.testing.assert_allclose(lite_features, keras_features, atol=1e-4)
+        np.testing.assert_allclose(lite_probabilities, keras_probabilities, atol=1e-5)
+    assert lite_probabilities.sum(axis=1) == pytest.approx(np.ones(len(real_faces)), abs=1e-5)
+    assert len(set(keras_probabilities.argmax(axis=1))) > 1  # real readings, not one class everywhere
+
+
+def test_a_video_reads_the_same_through_either_network(keras_only):
+    through_keras = FaceAnalyzer(keras_only).analyze_video(CLIP)
+    with_lite_copy(keras_only)
+    analyzer = FaceAnalyzer(keras_only)
+    through_lite = analyzer.analyze_video(CLIP)
+    assert isinstance(analyzer._backbone.get()._lite, LiteFaceNetwork)
+    assert [p.face_found for p in through_lite.timeline] == [p.face_found for p in through_keras.timeline]
+    for lite_point, keras_point in zip(through_lite.timeline, through_keras.timeline):
+        if keras_point.face_found:
+            assert lite_point.probabilities == pytest.approx(keras_point.probabilities, abs=1e-4)
+    assert through_lite.summary.dominant_emotion == through_keras.summary.dominant_emotion
+
+
+def test_a_copy_from_other_weights_is_not_used(keras_only, caplog):
+    with_lite_copy(keras_only)
+    keras_only.write_bytes(keras_only.read_bytes() + b"retrained")  # the .keras no longer matches the record
+    with caplog.at_level(logging.WARNING, logger="emotion.face_lite"):
+        assert lite_network_for(keras_only) is None
+    assert "export_face_lite" in caplog.text
+
+
+def test_an_altered_copy_is_not_used_and_the_video_is_still_read(keras_only, caplog):
+    with_lite_copy(keras_only)
+    lite_file = keras_only.with_suffix(".tflite")
+    lite_file.write_bytes(lite_file.read_bytes()[:1000])  # cut short
+    with caplog.at_level(logging.WARNING, logger="emotion.face_lite"):
+        assert lite_network_for(keras_only) is None
+    assert "SHA-256" in caplog.text
+    analysis = FaceAnalyzer(keras_only).analyze_video(CLIP)  # read with Keras instead
+    assert analysis.summary.face_share > 0.9
+
+
+def test_an_unreadable_record_is_not_used(keras_only):
+    with_lite_copy(keras_only)
+    lite_files(keras_only)[1].write_text("{not json")
+    assert lite_network_for(keras_only) is None
+
+
+def test_export_writes_a_copy_that_is_then_used(keras_only, real_faces):
+    from training.export_face_lite import export
+
+    record = export(keras_only, real_faces[:32], "32 faces of woman2.mp4")
+    lite_file, record_file = lite_files(keras_only)
+    assert json.loads(record_file.read_text()) == record
+    assert record["source_sha256"] == sha256_of(keras_only) and record["sha256"] == sha256_of(lite_file)
+    assert record["largest_difference"] < 1e-4
+    assert isinstance(lite_network_for(keras_only), LiteFaceNetwork)
