@@ -10,6 +10,7 @@ from typing import Protocol
 
 from emotion.affect_types import AffectPoint
 from emotion.camera_types import CameraDelivery
+from emotion.fusion_types import FusionReading
 from emotion.speech_types import DeliveryMeasures, SpeechSummary, SpeechWindow
 from emotion.transcript_types import SpokenMeasures, Transcript, WordCount
 from emotion.wheel_types import WheelReading
@@ -172,6 +173,7 @@ class VideoAnswerAnalysis:
     voice_missing_reason: str | None = None  # why there is no voice reading, for the report
     camera: CameraDelivery | None = None     # gaze, head movement, blinks, framing and light
     camera_missing_reason: str | None = None
+    fusion: FusionReading | None = None      # face and voice read together (both read, emotions on)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -18,14 +18,16 @@ class VideoAnswerAnalyzer:
     """Faces first (a video answer without a face is refused), then the voice; a recording
     whose sound holds no speech keeps its face reading and says why the voice is missing."""
 
-    def __init__(self, faces=None, voices=None, camera_reader=None):
+    def __init__(self, faces=None, voices=None, camera_reader=None, fusion=None):
         from emotion.camera import CameraReader
         from emotion.face import get_face_analyzer
+        from emotion.fusion import get_fusion_reader
         from emotion.voice import get_voice_analyzer
 
         self.faces = faces or get_face_analyzer()
         self.voices = voices or get_voice_analyzer()
         self.camera_reader = camera_reader or CameraReader   # one reader per recording
+        self.fusion = fusion or get_fusion_reader()
 
     def analyze(self, recording: Path, progress: Callable[[int], None] | None = None,
                 read_emotions: bool = True) -> VideoAnswerAnalysis:
@@ -57,7 +59,19 @@ class VideoAnswerAnalyzer:
         return VideoAnswerAnalysis(face=face, voice=voice, voice_missing_reason=missing,
                                    camera=delivery if seen else None,
                                    camera_missing_reason=None if seen else
-                                   NO_FACE_SEEN if delivery is not None else CAMERA_UNAVAILABLE)
+                                   NO_FACE_SEEN if delivery is not None else CAMERA_UNAVAILABLE,
+                                   fusion=fused(self.fusion, face, voice))
+
+
+def fused(reader, face, voice):
+    """Face and voice read together; without the fusion settings, the two readings stand apart."""
+    from emotion.errors import ModelUnavailable
+
+    try:
+        return reader.read(face, voice)
+    except ModelUnavailable as error:
+        log.warning("no fused reading: %s", error)
+        return None
 
 
 def with_wheel(face, features):

@@ -4,7 +4,12 @@ An analyzer returns a frozen dataclass (:mod:`emotion.base`); :func:`stored` tur
 JSON with a schema version, and :func:`readable` turns what is stored, of any version, into
 the current layout the reports read.
 
-Schema 5 (since 2026-11-30, issue 18): as schema 4, and FACE also holds "affect": [{"time",
+Schema 6 (since 2026-11-30, issue 19): as schema 5, and video also holds "fusion": {"probabilities",
+"dominant_emotion", "face_contribution", "windows": [{"start", "end", "source" (both, face, voice),
+"probabilities", "face_contribution"}], "face_weight", "accuracy": {"fused", "face_only",
+"voice_only"}, "voice_only_share", "face_only_share", "method"} or null (emotion.fusion_types).
+Older video answers read with a null fusion and "fusion_missing_reason" saying they predate it.
+Schema 5 (issue 18): as schema 4, and FACE also holds "affect": [{"time",
 "valence", "arousal"}] (None in gaps) and "wheel": {"timeline": [{"time", "dimensions", "state"}],
 "intervals": [{"start", "end", "states", "density"}], "narrative", "narrative_parts": [{"text",
 "start"}]} or null (emotion.wheel_types); VOICE also holds "affect" ([] when emotions were not
@@ -41,8 +46,9 @@ from typing import Any
 from emotion.base import TextAnalysis, VideoAnswerAnalysis, VoiceAnalysis
 from emotion.video_answer import NO_SPEECH
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 BEFORE_CAMERA_READING = "This answer was recorded before Poise read eye contact, head movement and framing."
+BEFORE_FUSION = "This answer was recorded before Poise read face and voice together."
 BEFORE_TRANSCRIPTS = "This answer was recorded before Poise made transcripts, so it has none."
 
 
@@ -85,13 +91,23 @@ def readable(details: dict | None, modality: str) -> dict:
     if version <= 3:
         details = _from_version_3(details)
     if version <= 4:
-        return _from_version_4(details)
+        details = _from_version_4(details)
+    if version <= 5:
+        return _from_version_5(details)
     raise ValueError(f"stored results of schema {version} are newer than this code ({SCHEMA_VERSION})")
+
+
+def _from_version_5(details: dict) -> dict:
+    """Schema 5 had no fused reading."""
+    upgraded = details | {"schema": SCHEMA_VERSION}
+    if details.get("kind") == "video":
+        upgraded = {"fusion": None, "fusion_missing_reason": BEFORE_FUSION} | upgraded
+    return upgraded
 
 
 def _from_version_4(details: dict) -> dict:
     """Schema 4 had no wheel and no valence/arousal."""
-    upgraded = details | {"schema": SCHEMA_VERSION}
+    upgraded = details | {"schema": 5}
     if details.get("face"):
         upgraded["face"] = {"affect": [], "wheel": None} | details["face"]
     if details.get("voice"):

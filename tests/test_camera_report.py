@@ -11,7 +11,7 @@ from emotion.camera_types import CameraDelivery, CameraMoment, GazeSummary, Head
 from interview.extensions import db
 from interview.recordings.analysis import camera_scores
 from interview.results import BEFORE_CAMERA_READING, stored
-from tests.test_reports import add_recorded_attempt, section, video_analysis
+from tests.test_reports import add_recorded_attempt, section, video_analysis, switch_emotion_readings_off
 
 
 def camera_delivery(camera_share=0.75) -> CameraDelivery:
@@ -62,13 +62,9 @@ def test_the_report_shows_eye_contact_look_aways_head_and_framing(client, auth, 
 
 
 def test_the_camera_section_stays_when_emotion_readings_are_off(client, auth, app):
-    from interview.models import User
-
     user_id = auth.signup_and_login()
     attempt_id = add_recorded_attempt(app, user_id, "video", 1, video_with_camera(camera_delivery()))
-    with app.app_context():
-        db.session.get(User, user_id).emotion_readings_enabled = False
-        db.session.commit()
+    switch_emotion_readings_off(app, user_id)
     html = client.get(f"/attempts/{attempt_id}/report").data.decode()
     assert 'id="face"' not in html and "looked at the camera for" in section(html, "camera")
 

@@ -12,7 +12,7 @@ from emotion.base import (FACE_CLASSES, FaceAnalysis, ModelInfo, TimelinePoint, 
                           VideoSummary, VoiceAnalysis)
 from emotion.speech_types import SPEECH_CLASSES, DeliveryMeasures, Pause, SpeechSummary, SpeechWindow
 from interview.extensions import db
-from interview.models import Attempt, AttemptStatus
+from interview.models import Attempt, AttemptStatus, User
 from interview.results import stored
 from tests.conftest import FakeTextAnalyzer, csrf_token_from, post_text_answer
 
@@ -63,6 +63,12 @@ def add_recorded_attempt(app, user_id, modality="video", question_id=1, result=N
         save(attempt, stored(result), video_scores(result) if modality == "video" else voice_scores(result))
         db.session.commit()
         return attempt.id
+
+
+def switch_emotion_readings_off(app, user_id) -> None:
+    with app.app_context():
+        db.session.get(User, user_id).emotion_readings_enabled = False
+        db.session.commit()
 
 
 def visible_text(html: str) -> str:
@@ -211,8 +217,6 @@ def test_the_landing_page_says_answers_can_be_recorded(client, app):
 
 
 def test_history_trends_leave_out_emotion_readings_when_the_owner_switched_them_off(client, auth, app):
-    from interview.models import User
-
     user_id = auth.signup_and_login()
     add_recorded_attempt(app, user_id, "audio", 2)
     with app.app_context():

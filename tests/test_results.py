@@ -130,3 +130,13 @@ def test_a_schema_2_video_report_renders_and_says_why_there_is_no_voice(client, 
     html = client.get(f"/attempts/{attempt_id}/report").data.decode()
     assert 'id="face-chart"' in html and "No speech here." in html
     assert "data:image/png;base64,iVBORyBmYWtl" in html
+
+
+def test_a_schema_5_video_reads_with_no_fused_reading_and_says_why():
+    from interview.results import BEFORE_FUSION
+
+    details = readable({"schema": 5, "kind": "video", "face": None, "voice": None}, "video")
+    assert details["schema"] == SCHEMA_VERSION == 6
+    assert details["fusion"] is None and details["fusion_missing_reason"] == BEFORE_FUSION
+    audio = readable({"schema": 5, "kind": "audio", "voice": None}, "audio")
+    assert "fusion" not in audio and "fusion_missing_reason" not in audio

@@ -7,10 +7,10 @@ from dataclasses import replace
 
 from emotion.base import VideoAnswerAnalysis
 from interview.extensions import db
-from interview.models import Attempt, User
+from interview.models import Attempt
 from tests.conftest import FakeTextAnalyzer, post_text_answer
 from tests.spoken_samples import WORDS, spoken_words
-from tests.test_reports import add_recorded_attempt, section, video_analysis, visible_text, voice_analysis
+from tests.test_reports import add_recorded_attempt, section, video_analysis, visible_text, voice_analysis, switch_emotion_readings_off
 from tests.test_sharing import share_by_email, signed_in
 
 
@@ -181,9 +181,7 @@ def test_without_the_recording_the_words_stay_but_do_not_seek(client, auth, app)
 def test_the_words_stay_when_emotion_readings_are_off(client, auth, app):
     user_id = auth.signup_and_login()
     attempt_id = add_recorded_attempt(app, user_id, "video", 1, video_with_words())
-    with app.app_context():
-        db.session.get(User, user_id).emotion_readings_enabled = False
-        db.session.commit()
+    switch_emotion_readings_off(app, user_id)
     html = client.get(f"/attempts/{attempt_id}/report").data.decode()
     assert 'id="readings-off"' in html and 'id="face"' not in html
     words = section(html, "words")

@@ -11,8 +11,8 @@ from emotion.affect_types import AffectPoint
 from emotion.wheel_types import NarrativePart, WheelInterval, WheelMoment, WheelReading
 from interview.answers.wheel_report import MODELS, primary_densities
 from interview.extensions import db
-from interview.models import Attempt, User
-from tests.test_reports import add_recorded_attempt, section, video_analysis, visible_text, voice_analysis
+from interview.models import Attempt
+from tests.test_reports import add_recorded_attempt, section, video_analysis, visible_text, voice_analysis, switch_emotion_readings_off
 
 JOY, CALM, ANGER, OUTRAGE = (1, 0, 0, 0), (0, 0, 0, 0), (0, 0, -1, 0), (0, 0, -1, 1)
 
@@ -152,9 +152,7 @@ def test_hidden_when_emotion_readings_are_off(client, auth, app):
     user_id = auth.signup_and_login()
     video = add_recorded_attempt(app, user_id, "video", 1, video_with_wheel())
     audio = add_recorded_attempt(app, user_id, "audio", 1, dataclasses.replace(voice_analysis(), affect=voice_affect()))
-    with app.app_context():
-        db.session.get(User, user_id).emotion_readings_enabled = False
-        db.session.commit()
+    switch_emotion_readings_off(app, user_id)
     for attempt_id in (video, audio):
         html = client.get(f"/attempts/{attempt_id}/report").data.decode()
         assert 'id="readings-off"' in html

@@ -4,6 +4,7 @@
     python -m training.evaluate face PATH_TO_NPZ
     python -m training.evaluate speech PATH_TO_FOLDER   (audio files + labels.csv)
     python -m training.evaluate transcript PATH_TO_FOLDER   (audio files + manifest.csv)
+    python -m training.evaluate fusion PATH_TO_FOLDER   (video clips + labels.csv, as fixtures/av/)
 
 prints ``{"task": "personality", "n": ..., "accuracy": {"cEXT": ..., ...}, "mean_accuracy": ...}``
 with accuracies as fractions. A missing or malformed file is reported on stderr with exit status 2.
@@ -54,20 +55,27 @@ def evaluate_transcript(path: Path) -> dict:
     return run(path)
 
 
+def evaluate_fusion(path: Path) -> dict:
+    from training.evaluate_fusion import evaluate_fusion as run
+
+    return run(path)
+
+
 TASKS: dict[str, Callable[[Path], dict]] = {
     "personality": evaluate_personality,
     "face": evaluate_face,
     "speech": evaluate_speech,
     "transcript": evaluate_transcript,
+    "fusion": evaluate_fusion,
 }
-FOLDER_TASKS = {"speech", "transcript"}
+FOLDER_TASKS = {"speech", "transcript", "fusion"}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m training.evaluate",
                                      description="Score a shipped model on held-out data.")
     parser.add_argument("task", choices=sorted(TASKS))
-    parser.add_argument("path", type=Path, help="labelled data: essays CSV(.GZ), faces NPZ, or a speech or transcript folder")
+    parser.add_argument("path", type=Path, help="labelled data: essays CSV(.GZ), faces NPZ, or a speech, transcript or fusion folder")
     args = parser.parse_args(argv)
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     return run_evaluation(args.task, TASKS[args.task], args.path, wants_folder=args.task in FOLDER_TASKS)

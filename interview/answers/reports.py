@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from emotion.base import TRAIT_CODES, TRAIT_NAMES
+from interview.answers.fusion_report import FusedStretch, fused_stretches
 from interview.answers.measures import DELIVERY, WHEEL_FAMILIES, Measure, measure
 from interview.answers.camera_report import CameraReport, build_camera_report
 from interview.answers.spoken_report import WordsReport, build_words_report
@@ -72,6 +73,12 @@ class RecordedReport:
     camera: CameraReport | None = None
     wheel_rows: list[ComparedValue] = field(default_factory=list)    # share of the answer per wheel family
     affect_rows: list[ComparedValue] = field(default_factory=list)   # mean valence and arousal
+    fusion: dict | None = None                                       # face and voice read together
+    fusion_missing_reason: str | None = None                         # an answer older than the fused reading
+
+    @property
+    def fusion_stretches(self) -> list[FusedStretch]:
+        return fused_stretches(self.fusion)
 
 
 class Comparer:
@@ -105,7 +112,9 @@ def build_recorded_report(attempt: Attempt) -> RecordedReport:
                             voice=sound if shown and sound and sound.get("summary") else None,
                             heatmap_png=face.get("heatmap_png") if face and shown else None,
                             voice_missing_reason=details.get("voice_missing_reason"), emotions_hidden=not shown,
-                            recording_deletes_on=deletion_due_on(attempt))
+                            recording_deletes_on=deletion_due_on(attempt),
+                            fusion=details.get("fusion") if shown else None,
+                            fusion_missing_reason=details.get("fusion_missing_reason") if shown else None)
     if report.face:
         report.face_rows = [compare.row("face_" + emotion, emotion)
                             for emotion in report.face["summary"]["mean_probabilities"]]

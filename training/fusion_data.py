@@ -1,0 +1,133 @@
+"""Paired audio-visual sequences for the fusion network, built the way fixtures/av/ was built:
+a FER2013 face of one emotion shown while a RAVDESS actor speaks with the same emotion.
+
+The two channels of a pair are independent (a stranger's face, an actor's voice), so what fusion
+gains on these pairs is an upper bound for real answers, where face and voice go together.
+
+- Face frames: each face's 256 penultimate features in FACE_VIEWS views (the face, and four
+  copies shifted 3 px diagonally: the detector's crop moves a little from frame to frame), one
+  view drawn per frame at 5 frames a second; a pair loses its face for a stretch with
+  P_FACE_GAP (out of view), as real answers do.
+- Voice frames: :func:`emotion.fusion_features.voice_frames` of the clip.
+Training pairs: Training faces and actors TRAIN_ACTORS; validation pairs: PublicTest faces and
+the other actors (3 men, 3 women). Everything is cached outside the repository.
+"""
+from pathlib import Path
+
+import numpy as np
+
+from emotion.face import FACE_CLASSES
+from emotion.fusion_features import FACE_FRAMES_PER_SECOND, VOICE_WIDTH, voice_frames
+from emotion.speech_types import SPEECH_CLASSES
+
+CACHE = Path("/tmp/poise_fusion")
+TRAIN_ACTORS = tuple(range(1, 15))        # 7 men (odd), 7 women (even)
+VALIDATION_ACTORS = tuple(range(15, 21))  # 15, 17, 19 men; 16, 18, 20 women
+FACE_VIEWS = 5
+SHIFT = 3
+P_FACE_GAP = 0.3
+# The speech classes in the face model's class order (FER2013's), the order fusion predicts in.
+VOICE_TO_FACE = np.array([FACE_CLASSES.index(name) for name in
+                          ("neutral", "happy", "sad", "angry", "fear", "disgust", "surprise")])
+assert len(VOICE_TO_FACE) == len(SPEECH_CLASSES)
+
+
+def shifted_views(faces48: np.ndarray) -> np.ndarray:
+    """(N, 48, 48) -> (N, FACE_VIEWS, 48, 48): the face and 4 diagonal SHIFT-px shifts, edges repeated."""
+    padded = np.pad(faces48, ((0, 0), (SHIFT, SHIFT), (SHIFT, SHIFT)), mode="edge")
+    far = 2 * SHIFT
+    shifts = [padded[:, top:top + 48, left:left + 48] for top, left in ((0, 0), (0, far), (far, 0), (far, far))]
+    return np.stack([faces48, *shifts], axis=1)
+
+
+def face_features(usage: str) -> dict[str, np.ndarray]:
+    """{"features" (N, V, 256) float16, "probabilities" (N, V, 7) float32, "labels" (N,)}, cached."""
+    path = CACHE / f"faces_{usage}.npz"
+    if path.is_file():
+        with np.load(path) as stored:
+            return dict(stored)
+    from emotion.face import FaceAnalyzer
+    from training.train_face import load_split
+
+    faces, labels = load_split(usage)
+    backbone = FaceAnalyzer()._load_backbone()
+    views = shifted_views(faces).reshape(-1, 48, 48)
+    features, probabilities = backbone.features(views, batch_size=512)
+    arrays = {"features": features.reshape(len(faces), FACE_VIEWS, -1).astype(np.float16),
+              "probabilities": probabilities.reshape(len(faces), FACE_VIEWS, -1), "labels": labels}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **arrays)
+    return arrays
+
+
+def voice_sequences() -> dict[str, np.ndarray]:
+    """Every RAVDESS clip (actors 01-20) as voice frames: {"frames" (sum T, 106), "voiced",
+    "starts" (clips + 1), "labels" (FER2013 order), "actors"}, cached."""
+    path = CACHE / "voices.npz"
+    if path.is_file():
+        with np.load(path) as stored:
+            return dict(stored)
+    from emotion.audio import load_audio
+    from training import speech_data
+
+    folder = speech_data.speech_dir()
+    table = speech_data.load_labels(folder)
+    frames, voiced = zip(*(voice_frames(load_audio(folder / relative)) for relative in table["path"]))
+    arrays = {"frames": np.concatenate(frames), "voiced": np.concatenate(voiced),
+              "starts": np.cumsum([0, *map(len, frames)]),
+              "labels": VOICE_TO_FACE[table["label"].to_numpy()], "actors": table["actor"].to_numpy()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.savez(path, **arrays)
+    return arrays
+
+
+def clip_frames(voices: dict, clip: int) -> tuple[np.ndarray, np.ndarray]:
+    start, end = voices["starts"][clip], voices["starts"][clip + 1]
+    return voices["frames"][start:end], voices["voiced"][start:end]
+
+
+def face_sequence(faces: dict, face: int, n_frames: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(n_frames, 256) features of one face, a random view per frame; (n_frames,) bool: seen;
+    and the views drawn."""
+    views = rng.integers(0, FACE_VIEWS, n_frames)
+    seen = np.ones(n_frames, bool)
+    if rng.random() < P_FACE_GAP and n_frames > 2:
+        length = int(rng.integers(1, max(2, int(0.6 * n_frames))))
+        start = int(rng.integers(0, n_frames - length + 1))
+        seen[start:start + length] = False
+    return faces["features"][face, views].astype(np.float32), seen, views
+
+
+def make_pairs(faces: dict, voices: dict, clips: np.ndarray, faces_per_clip: int, seed: int) -> list[dict]:
+    """For each clip, ``faces_per_clip`` pairs with a random face of the clip's emotion: dicts
+    with face/voice frames and masks, the label, the clip, the face's index and actor."""
+    rng = np.random.default_rng(seed)
+    by_label = {label: np.flatnonzero(faces["labels"] == label) for label in range(len(FACE_CLASSES))}
+    pairs = []
+    for clip in clips:
+        voice, voiced = clip_frames(voices, clip)
+        label = int(voices["labels"][clip])
+        n_face_frames = max(1, int(round(len(voice) * 0.1 * FACE_FRAMES_PER_SECOND)))
+        for face in rng.choice(by_label[label], faces_per_clip, replace=False):
+            face_frames, seen, views = face_sequence(faces, face, n_face_frames, rng)
+            pairs.append({"face": face_frames, "seen": seen, "views": views, "voice": voice, "voiced": voiced, "label": label,
+                          "clip": int(clip), "face_index": int(face), "actor": int(voices["actors"][clip])})
+    return pairs
+
+
+def padded(pairs: list[dict], key: str, mask_key: str, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """Stack variable-length sequences: (B, T_max, width) zero-padded, (B, T_max) float mask."""
+    longest = max(len(pair[key]) for pair in pairs)
+    values = np.zeros((len(pairs), longest, width), np.float32)
+    mask = np.zeros((len(pairs), longest), np.float32)
+    for row, pair in enumerate(pairs):
+        values[row, :len(pair[key])] = pair[key]
+        mask[row, :len(pair[key])] = pair[mask_key]
+    return values, mask
+
+
+def batch_arrays(pairs: list[dict]) -> dict[str, np.ndarray]:
+    face, seen = padded(pairs, "face", "seen", pairs[0]["face"].shape[1])
+    voice, voiced = padded(pairs, "voice", "voiced", VOICE_WIDTH)
+    return {"face": face, "face_mask": seen, "voice": voice, "voice_mask": voiced,
+            "label": np.array([pair["label"] for pair in pairs])}
