@@ -58,6 +58,7 @@ class ModelInfo:
     accuracy: float | None                   # measured on data it never saw (0-1)
     accuracy_by_class: dict[str, float] = field(default_factory=dict)
     card: str = ""                           # the model card, relative to the repository
+    accuracy_by_group: dict[str, float] = field(default_factory=dict)   # e.g. men's and women's voices
 
 
 @dataclass(frozen=True)

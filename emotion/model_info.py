@@ -47,6 +47,16 @@ CLASSES = {
     "personality": tuple(TRAIT_NAMES[code] for code in TRAIT_CODES),
 }
 
+def _speech_groups(model_dir: Path) -> dict[str, float]:
+    """Accuracy on men's and women's voices (actor-grouped folds), from training.speech_fairness."""
+    shipped = json.loads((model_dir / "fairness.json").read_text())["shipped"]["by_gender"]
+    return {"men's voices": float(shipped["male"]["accuracy"]), "women's voices": float(shipped["female"]["accuracy"])}
+
+
+# model folder -> its accuracy per group of people, where it has been measured
+GROUP_FIGURES: dict[str, Callable[[Path], dict[str, float]]] = {"speech": _speech_groups}
+
+
 def model_info(kind: str, model_dir: Path | None = None) -> ModelInfo:
     """The metadata of the model of ``kind`` ("face", "speech", "personality") in ``model_dir``
     (default ``models/KIND``). A missing or unreadable metrics file gives accuracy None, never
@@ -63,7 +73,12 @@ def _read(kind: str, model_dir: Path) -> ModelInfo:
         name, accuracy, by_class = HELD_OUT_FIGURES[kind](metrics)
     except (OSError, KeyError, ValueError, TypeError):
         return ModelInfo(name=kind, classes=CLASSES[kind], accuracy=None, card=card_name)
+    try:
+        groups = GROUP_FIGURES[kind](model_dir) if kind in GROUP_FIGURES else {}
+    except (OSError, KeyError, ValueError, TypeError):
+        groups = {}
     return ModelInfo(name=str(name), classes=CLASSES[kind],
                      accuracy=None if accuracy is None else float(accuracy),
-                     accuracy_by_class={k: float(v) for k, v in by_class.items()}, card=card_name)
+                     accuracy_by_class={k: float(v) for k, v in by_class.items()}, card=card_name,
+                     accuracy_by_group=groups)
 

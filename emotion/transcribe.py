@@ -111,6 +111,11 @@ class Transcriber:
         except (RuntimeError, ValueError, OSError) as error:
             raise ModelUnavailable(f"speech-to-text model cannot be loaded from {folder}: {error}") from error
 
+    def whisper_model(self):
+        """The loaded faster-whisper model (weights checked on first load), for readers of its
+        encoder (:mod:`emotion.voice_embedding`)."""
+        return self._model.get()
+
     def transcribe(self, samples: np.ndarray, prompt: str | None = FILLER_PROMPT,
                    sound: "Contours | None" = None, drop_silent_ending: bool = True) -> Transcript:
         """The words of ``samples`` (float32, :data:`SAMPLE_RATE`), in order.
