@@ -111,6 +111,11 @@ class FaceBackbone:
         else:
             self._run = self._keras_run(network or load_face_network(model_file))
 
+    @property
+    def runtime(self) -> str:
+        """"tflite" or "keras": which copy of the network reads the faces."""
+        return "keras" if self._lite is None else "tflite"
+
     def _keras_run(self, network):
         from emotion.runtime import tensorflow
 
@@ -173,6 +178,11 @@ class FaceAnalyzer:
     def model(self) -> FaceEmotionModel:
         return self._model.get()
 
+    @property
+    def backbone(self) -> FaceBackbone:
+        """The face network up to its softmax, as videos are read (features and probabilities)."""
+        return self._backbone.get()
+
     def _load_backbone(self) -> FaceBackbone:
         """What videos are read with: the network's TFLite copy when it matches the weights
         (faster; see :mod:`emotion.face_lite`), else the emotion model's own loaded network,
@@ -204,7 +214,7 @@ class FaceAnalyzer:
         if not read_emotions:
             face_timeline(recording, self.detector, None, frames_per_second, frame_readers)
             return None
-        reader = FeatureRecorder(self._backbone.get())
+        reader = FeatureRecorder(self.backbone)
         faces, strongest_face = face_timeline(recording, self.detector, reader, frames_per_second, frame_readers)
         if features_out is not None:
             features_out.append(reader.features)
@@ -214,7 +224,7 @@ class FaceAnalyzer:
 
     def analyze_video(self, path, frames_per_second: float = 5.0, frame_readers=()) -> VideoAnalysis:
         """Just the timeline and summary of a recording, read as :meth:`analyze` reads it."""
-        return face_timeline(path, self.detector, FeatureRecorder(self._backbone.get()), frames_per_second,
+        return face_timeline(path, self.detector, FeatureRecorder(self.backbone), frames_per_second,
                              frame_readers)[0]
 
     def analyze_image(self, image) -> ImageAnalysis:

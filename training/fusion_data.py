@@ -50,7 +50,7 @@ def face_features(usage: str) -> dict[str, np.ndarray]:
     from training.train_face import load_split
 
     faces, labels = load_split(usage)
-    backbone = FaceAnalyzer()._load_backbone()
+    backbone = FaceAnalyzer().backbone
     views = shifted_views(faces).reshape(-1, 48, 48)
     features, probabilities = backbone.features(views, batch_size=512)
     arrays = {"features": features.reshape(len(faces), FACE_VIEWS, -1).astype(np.float16),
