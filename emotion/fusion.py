@@ -91,23 +91,29 @@ class FusionReader:
         """{"face", "voice", "fused"}: probabilities (FACE_CLASSES order) of start-end, or None
         for a channel with nothing there: the mean of the face frames seen in it, of the voice
         windows centred in it, and the two fused."""
-        seen = [face_order(point.probabilities) for point in face_timeline
-                if point.face_found and point.probabilities and start <= point.time < end]
-        spoken = [face_order(window.probabilities) for window in voice_windows
-                  if window.speech and window.probabilities and start <= (window.start + window.end) / 2 < end]
-        face = np.mean(seen, axis=0) if seen else None
-        voice = np.mean(spoken, axis=0) if spoken else None
-        fused = fuse(face, voice, float(self.settings["face_weight"]))[0] if seen or spoken else None
+        face, voice = _channels(face_timeline, voice_windows, start, end)
+        fused = None if face is None and voice is None else fuse(face, voice, float(self.settings["face_weight"]))[0]
         return {"face": face, "voice": voice, "fused": fused}
 
-    def _window(self, face: FaceAnalysis, span, weight: float) -> FusedWindow | None:
-        channels = self.stretch(face.timeline, (span,), span.start, span.end)
-        if channels["fused"] is None:
+    @staticmethod
+    def _window(face: FaceAnalysis, span, weight: float) -> FusedWindow | None:
+        face_probabilities, voice_probabilities = _channels(face.timeline, (span,), span.start, span.end)
+        if face_probabilities is None and voice_probabilities is None:
             return None
-        probabilities, contribution = fuse(channels["face"], channels["voice"], weight)
-        source = BOTH if contribution is not None else FACE_ONLY if channels["voice"] is None else VOICE_ONLY
+        probabilities, contribution = fuse(face_probabilities, voice_probabilities, weight)
+        source = BOTH if contribution is not None else FACE_ONLY if voice_probabilities is None else VOICE_ONLY
         return FusedWindow(start=span.start, end=span.end, source=source, face_contribution=contribution,
                            probabilities={name: round(float(p), 5) for name, p in zip(FACE_CLASSES, probabilities)})
+
+
+def _channels(face_timeline, voice_windows, start: float, end: float) -> tuple[np.ndarray | None, np.ndarray | None]:
+    """Mean face probabilities over the frames seen in start-end, and mean voice probabilities
+    over the windows with speech centred in it (FACE_CLASSES order; None where there are none)."""
+    seen = [face_order(point.probabilities) for point in face_timeline
+            if point.face_found and point.probabilities and start <= point.time < end]
+    spoken = [face_order(window.probabilities) for window in voice_windows
+              if window.speech and window.probabilities and start <= (window.start + window.end) / 2 < end]
+    return (np.mean(seen, axis=0) if seen else None), (np.mean(spoken, axis=0) if spoken else None)
 
 
 def get_fusion_reader() -> FusionReader:
