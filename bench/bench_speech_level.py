@@ -7,7 +7,8 @@ clips as recorded, and each held-out fold is scored twice, as recorded and scale
 its features are computed. Prints, per model, the accuracy both ways and the share of clips whose
 predicted class did not change. Compares the first shipped model (RBF SVM on the classic
 statistics, which carry the absolute level) with the level-free linear models that followed it.
-About 8 minutes on 2 cores: computing the scaled clips' features, then the fits (the LDAs
+About 8 minutes on 2 cores (the Whisper model alone: 2): computing the scaled clips' features,
+then the fits (the LDAs
 without their temperatures, which never change a reading; the speed-perturbed one also trains on
 its copies, as in training: ~6 minutes more when their features are not cached yet).
 """
@@ -42,20 +43,32 @@ MODELS = {
     "logreg_wide_pitch_C0.01 (to 2026-11-22)": (linear("logreg_wide_pitch_C0.01"), ["wide", "pitch"]),
     "lda_wide_pitch_shrink0.8 (to 2026-11-22)": (linear("lda_wide_pitch_shrink0.8"), ["wide", "pitch"]),
     "lda_wide_pitch_shrink0.6_speed": (linear("lda_wide_pitch_shrink0.6_speed"), ["wide", "pitch"]),
-    "lda_wide_pitch_shrink0.6_speed4 (shipped)": (linear("lda_wide_pitch_shrink0.6_speed4"), ["wide", "pitch"]),
+    "lda_wide_pitch_shrink0.6_speed4 (to 2026-11-30)": (linear("lda_wide_pitch_shrink0.6_speed4"), ["wide", "pitch"]),
+    # trained on its clips alone and within recordings; scored within recordings, as answers are read
+    "lda_whisper_shrink0.1 (shipped)": (linear("lda_whisper_shrink0.1"), ["whisper"]),
 }
 
 
-def scaled_features(clips: list[np.ndarray], gain: float) -> dict:
-    scaled = [clip * gain for clip in clips]
-    return {"clean": np.stack([classic_features(trim_silence(clip)) for clip in scaled]),
-            "pitch": np.stack([pitch_features(clip) for clip in scaled]),
-            "wide": np.stack([wide_features(clip) for clip in scaled])}
+def scaled_features(folder, table, gain: float, models: list[str]) -> dict:
+    """The features of every clip scaled by ``gain``; only those the chosen models read."""
+    inputs = {name for model in models for name in MODELS[model][1]}
+    scaled = [clip * gain for clip in speech_data.load_clips(folder, table)] if inputs - {"whisper"} else []
+    features = {}
+    if "clean" in inputs:
+        features["clean"] = np.stack([classic_features(trim_silence(clip)) for clip in scaled])
+    if "pitch" in inputs:
+        features["pitch"] = np.stack([pitch_features(clip) for clip in scaled])
+    if "wide" in inputs:
+        features["wide"] = np.stack([wide_features(clip) for clip in scaled])
+    if "whisper" in inputs:
+        features["whisper"] = speech_data.make_whisper_context_features(folder, table, gain=gain)["clean"]
+    return features
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gain", type=float, default=0.25, help="factor applied to the samples (0.25 = -12 dB)")
+    parser.add_argument("--models", nargs="+", choices=list(MODELS), default=list(MODELS))
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
 
@@ -66,11 +79,13 @@ def main() -> None:
     recorded["pitch"] = speech_data.cached("pitch", table, lambda: make_pitch_features(folder, table))["clean"]
     recorded["wide"] = speech_data.cached("wide", table, lambda: make_wide_features(folder, table))["clean"]
     add_speed_copies(recorded, folder, table)  # training inputs of the speed-perturbed model only
-    scaled = scaled_features(speech_data.load_clips(folder, table), args.gain)
+    recorded |= speech_data.whisper_views(folder, table)
+    scaled = scaled_features(folder, table, args.gain, args.models)
     y, actors = table["label"].to_numpy(), table["actor"].to_numpy()
 
     print(f"gain x{args.gain} ({20 * np.log10(args.gain):+.1f} dB), actor-grouped 5-fold CV, n = {len(y)}")
-    for name, (fit, inputs) in MODELS.items():
+    for name in args.models:
+        fit, inputs = MODELS[name]
         as_recorded, at_gain = np.zeros(len(y), int), np.zeros(len(y), int)
         for train, test in actor_folds(table):
             model = fit(recorded, y, train, actors)

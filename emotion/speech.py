@@ -1,9 +1,11 @@
 """Vocal emotion and delivery: 7 emotion probabilities over sliding windows, plus delivery
 measures that need no transcript.
 
-The shipped model (``models/speech/model.json`` says which) is a linear classifier on wide
-acoustic functionals, stored as plain arrays (no pickle). It reads features from
-:mod:`emotion.speech_features` and :mod:`emotion.speech_functionals`, the code training uses.
+The shipped model (``models/speech/model.json`` says which) is a linear classifier, stored as
+plain arrays (no pickle), on the features its manifest names: since issue 20, Whisper tiny.en's
+encoder output pooled per window (:mod:`emotion.voice_embedding`); before, wide acoustic
+functionals (:mod:`emotion.speech_features`, :mod:`emotion.speech_functionals`). Training reads
+features through the same code.
 The other kinds training compares (an RBF SVM, a deep Keras network) are read by
 :mod:`training.speech_models`, not here. The analyzer loads its model lazily, once per process
 (see :mod:`emotion.registry`).
@@ -16,6 +18,7 @@ import numpy as np
 
 from emotion import registry
 from emotion import speech_features as features
+from emotion import voice_embedding
 from emotion import speech_functionals as functionals
 from emotion.audio import FRAME_LENGTH, HOP_LENGTH, SAMPLE_RATE, STEP_SECONDS
 from emotion.delivery import Contours, contours
@@ -30,26 +33,12 @@ HOP_SECONDS = 1.0
 MIN_VOICED_IN_WINDOW_SECONDS = 0.25   # less voiced sound than this: a silent window
 
 
-class LinearSpeechModel:
-    """A linear classifier (multinomial logistic regression, or shrinkage LDA) on the wide
-    functionals and the pitch statistics, standardised: probabilities are the softmax of its
-    linear scores (for LDA already divided by its temperature in training). Stored as plain
-    arrays (no pickle)."""
+class AcousticFeatures:
+    """The 2,120 wide functionals and the 32 pitch statistics of a clip or window (the features
+    of the models shipped before issue 20)."""
 
-    N_FEATURES = len(functionals.FEATURE_NAMES) + 32   # wide functionals, then pitch statistics
-    CLIP_SCORE = 10.0   # standardised inputs beyond +-10 are outliers the model never saw
-
-    def __init__(self, model_file: Path):
-        with np.load(model_file) as stored:
-            self.arrays = {name: stored[name] for name in stored.files}
-        a = self.arrays
-        columns = a.get("columns", np.arange(self.N_FEATURES))
-        if (a["coef"].shape != (len(SPEECH_CLASSES), len(columns)) or a["intercept"].shape != (len(SPEECH_CLASSES),)
-                or a["scaler_mean"].shape != (len(columns),) or a["scaler_scale"].shape != (len(columns),)
-                or columns.max(initial=0) >= self.N_FEATURES):
-            raise ValueError(f"{model_file} does not fit {self.N_FEATURES} wide + pitch features and "
-                             f"{len(SPEECH_CLASSES)} classes")
-        self._columns = columns
+    names = ("wide", "pitch")
+    width = len(functionals.FEATURE_NAMES) + 32
 
     def describe(self, samples: np.ndarray) -> np.ndarray:
         return np.concatenate([functionals.wide_features(samples), features.pitch_features(samples)])
@@ -61,6 +50,55 @@ class LinearSpeechModel:
             np.concatenate([functionals.functionals_from_frames(measures[frame_slice], levels[frame_slice]),
                             features.pitch_from_contours(c.intensity_db[steps], c.f0_hz[steps])])
             for frame_slice, steps in window_slices(spans, levels)])
+
+
+class WhisperFeatures:
+    """Whisper tiny.en's encoder output pooled per clip or window (:mod:`emotion.voice_embedding`):
+    a recording is encoded once, 30 s at a time, and each window's frames pooled."""
+
+    names = ("whisper",)
+    width = voice_embedding.WIDTH
+
+    def describe(self, samples: np.ndarray) -> np.ndarray:
+        return voice_embedding.whisper_embedding(samples)
+
+    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
+        return voice_embedding.pooled_windows(voice_embedding.encoded_frames(samples), spans)
+
+
+# The feature sets a served model may name in model.json's "features", in that order.
+FEATURE_READERS = {reader.names: reader for reader in (AcousticFeatures, WhisperFeatures)}
+
+
+class LinearSpeechModel:
+    """A linear classifier (multinomial logistic regression, or shrinkage LDA) on one of the
+    :data:`FEATURE_READERS`' features, standardised: probabilities are the softmax of its linear
+    scores (for LDA already divided by its temperature in training). Stored as plain arrays (no
+    pickle)."""
+
+    CLIP_SCORE = 10.0   # standardised inputs beyond +-10 are outliers the model never saw
+
+    def __init__(self, model_file: Path, feature_names: tuple[str, ...] = AcousticFeatures.names):
+        if tuple(feature_names) not in FEATURE_READERS:
+            raise ValueError(f"{model_file}: no reader for the features {list(feature_names)}; "
+                             f"served: {[list(names) for names in FEATURE_READERS]}")
+        self.features = FEATURE_READERS[tuple(feature_names)]()
+        with np.load(model_file) as stored:
+            self.arrays = {name: stored[name] for name in stored.files}
+        a = self.arrays
+        columns = a.get("columns", np.arange(self.features.width))
+        if (a["coef"].shape != (len(SPEECH_CLASSES), len(columns)) or a["intercept"].shape != (len(SPEECH_CLASSES),)
+                or a["scaler_mean"].shape != (len(columns),) or a["scaler_scale"].shape != (len(columns),)
+                or columns.max(initial=0) >= self.features.width):
+            raise ValueError(f"{model_file} does not fit {self.features.width} {'+'.join(feature_names)} features "
+                             f"and {len(SPEECH_CLASSES)} classes")
+        self._columns = columns
+
+    def describe(self, samples: np.ndarray) -> np.ndarray:
+        return self.features.describe(samples)
+
+    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
+        return self.features.describe_windows(samples, spans, c)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         a = self.arrays
@@ -108,7 +146,7 @@ def load_speech_model(model_dir: Path = MODEL_DIR):
                 f"{model_dir} holds a {manifest['kind']!r} speech model, which only training reads "
                 f"(training.speech_models); the app serves {', '.join(SERVED_KINDS)} models: "
                 "ship one with python -m training.train_speech")
-        return model_class(Path(model_dir) / manifest["file"]), manifest
+        return model_class(Path(model_dir) / manifest["file"], tuple(manifest.get("features", ("wide", "pitch")))), manifest
     except DAMAGED_MODEL_FILE_ERRORS as error:
         raise ModelUnavailable(f"speech model missing or damaged in {model_dir}: {error}") from error
 

@@ -169,10 +169,10 @@ def test_a_faint_tone_does_not_blow_up_the_descriptor():
 
 def noisy_clips(n=140, signal=4.0):
     """Random descriptors whose column ``label`` is raised by ``signal``; 20 made-up actors."""
-    from emotion.speech import LinearSpeechModel
+    from emotion.speech import AcousticFeatures
 
     rng = np.random.default_rng(0)
-    X, y = rng.normal(size=(n, LinearSpeechModel.N_FEATURES)) * 3 + 1, np.arange(n) % len(SPEECH_CLASSES)
+    X, y = rng.normal(size=(n, AcousticFeatures.width)) * 3 + 1, np.arange(n) % len(SPEECH_CLASSES)
     X[np.arange(n), y] += signal
     X[:, 100] = 0.5  # constant by construction: dropped before standardising
     return {"wide": X[:, :-32], "pitch": X[:, -32:]}, X, y, np.arange(n) % 20
@@ -429,7 +429,9 @@ def test_the_voice_entry_point_reads_emotion_and_delivery_from_a_videos_sound():
     result = get_voice_analyzer().analyze(AV / "angry_1.mp4")
     assert result.summary.dominant_emotion in SPEECH_CLASSES
     assert result.delivery.syllable_count > 0 and result.delivery.speaking_rate_syllables_per_second > 0
-    assert result.model.accuracy == pytest.approx(0.651, abs=0.01) and result.model.card == "models/speech/MODEL_CARD.md"
+    metrics = json.loads((REPO_ROOT / "models" / "speech" / "metrics.json").read_text())
+    held_out = metrics["models"][metrics["shipped"]]["actor_cv"]["accuracy"]
+    assert result.model.accuracy == held_out > 0.7 and result.model.card == "models/speech/MODEL_CARD.md"
     json.dumps(dataclasses.asdict(result))
 
 

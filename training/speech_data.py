@@ -68,16 +68,19 @@ FEATURE_CODE = (*(REPO / "emotion" / name
                 REPO / "training" / "speech_classic_features.py")
 
 
-def cache_path(name: str, table, more_code: tuple[Path, ...] = ()) -> Path:
+def cache_path(name: str, table, more_code: tuple = ()) -> Path:
     """``CACHE/name-<hash of the file list and of the feature code>.npz``; ``more_code``: files
-    outside :data:`FEATURE_CODE` that the features also depend on."""
+    outside :data:`FEATURE_CODE` that the features also depend on, or functions (their source
+    only: editing the rest of their file keeps the cache)."""
+    import inspect
+
     digest = hashlib.sha1("\n".join(table["path"]).encode())
     for source in (*FEATURE_CODE, *more_code):
-        digest.update(source.read_bytes())
+        digest.update(source.read_bytes() if isinstance(source, Path) else inspect.getsource(source).encode())
     return CACHE / f"{name}-{digest.hexdigest()[:10]}.npz"
 
 
-def cached(name: str, table, build, more_code: tuple[Path, ...] = ()):
+def cached(name: str, table, build, more_code: tuple = ()):
     """``build()`` once, kept at :func:`cache_path`."""
     path = cache_path(name, table, more_code)
     if path.exists():
@@ -194,7 +197,49 @@ def make_speed_features(folder: Path, table, factor: float) -> dict:
 
 
 def speed_copies(folder: Path, table, factor: float) -> dict:
-    """:func:`make_speed_features`, cached; the cache also follows this file, where the
-    perturbation is written."""
+    """:func:`make_speed_features`, cached; the cache also follows the perturbation's code."""
     return cached(f"speed{factor}", table, lambda: make_speed_features(folder, table, factor),
-                  more_code=(Path(__file__),))
+                  more_code=(speed_perturbed, make_speed_features))
+
+
+def make_whisper_context_features(folder: Path, table, seed: int = 0, gain: float = 1.0) -> dict:
+    """Each clip's Whisper embedding as an answer would give it (issue 20's served voice model):
+    every actor's clips joined in a random order into one recording, encoded once 30 s at a time
+    (:func:`emotion.voice_embedding.encoded_frames`), each clip's span pooled
+    (:func:`emotion.voice_embedding.pooled_windows`), so the encoder also hears the neighbouring
+    clips, as it hears the rest of an answer around each window (~1 min on 2 cores). ``gain``
+    scales every clip first (bench.bench_speech_level)."""
+    from emotion.audio import SAMPLE_RATE
+    from emotion.voice_embedding import encoded_frames, pooled_windows
+
+    rng = np.random.default_rng(seed)
+    clips = [clip * np.float32(gain) for clip in load_clips(folder, table)]
+    embedded = np.zeros((len(table), 768), np.float32)
+    for actor in np.unique(table["actor"]):
+        rows = rng.permutation(np.flatnonzero(table["actor"].to_numpy() == actor))
+        edges = np.cumsum([0] + [len(clips[row]) for row in rows]) / SAMPLE_RATE
+        frames = encoded_frames(np.concatenate([clips[row] for row in rows]))
+        embedded[rows] = pooled_windows(frames, list(zip(edges[:-1], edges[1:])))
+        log.info("whisper in context: actor %s", actor)
+    return {"clean": embedded}
+
+
+CONTEXT_ORDERS = 3   # random orders in which each actor's clips are joined into one recording
+
+
+def whisper_views(folder: Path, table) -> dict:
+    """The Whisper embeddings as the speech model trains on them: ``whisper`` (each clip within
+    its actor's recording, the first order), ``whisper@1``, ``whisper@2`` (other orders) and
+    ``whisper@alone`` (each clip encoded by itself, as a short answer or one clip is read)."""
+    views = {"whisper@alone": whisper_features(folder, table)["clean"]}
+    for seed in range(CONTEXT_ORDERS):
+        views["whisper" + (f"@{seed}" if seed else "")] = whisper_context_features(folder, table, seed)["clean"]
+    return views
+
+
+def whisper_context_features(folder: Path, table, seed: int = 0) -> dict:
+    """:func:`make_whisper_context_features` (clips joined in the order ``seed`` draws), cached
+    like :func:`whisper_features`."""
+    return cached("whisper_context" + (f"_s{seed}" if seed else ""), table,
+                  lambda: make_whisper_context_features(folder, table, seed),
+                  more_code=(REPO / "emotion" / "voice_embedding.py", make_whisper_context_features))

@@ -22,7 +22,8 @@ from training.train_speech import LINEAR_CONFIGS, MODEL_DIR, WIDER_SPEED_FACTORS
 
 log = logging.getLogger("speech_fairness")
 
-SHIPPED = "lda_wide_pitch_shrink0.6_speed4"
+SHIPPED = "lda_whisper_shrink0.1"
+ACOUSTIC = "lda_wide_pitch_shrink0.6_speed4"   # the model shipped before issue 20
 DRAWS = 3   # random baseline draws per speaker
 
 
@@ -31,7 +32,7 @@ def load_features(table, factors=WIDER_SPEED_FACTORS, whisper: bool = False) -> 
     features = {"wide": speech_data.cached("wide", table, lambda: speech_data.make_wide_features(folder, table))["clean"],
                 "pitch": speech_data.cached("pitch", table, lambda: speech_data.make_pitch_features(folder, table))["clean"]}
     if whisper:
-        features["whisper"] = speech_data.whisper_features(folder, table)["clean"]
+        features |= speech_data.whisper_views(folder, table)
     for factor in factors:
         copies = speech_data.speed_copies(folder, table, factor)
         features[f"wide@{factor}"], features[f"pitch@{factor}"] = copies["wide"], copies["pitch"]
@@ -59,13 +60,15 @@ def centred_by_speaker(features: dict, actors: np.ndarray, baseline_clips: int |
 
 def out_of_fold(features: dict, table, config: dict, men_weight: int = 1) -> np.ndarray:
     """Out-of-fold readings; ``men_weight`` > 1 counts each training clip of a man (and its
-    copies) that many times, moving the class means towards men's voices."""
+    copies) that many times, moving the class means towards men's voices. A config's
+    "test_features" reads the held-out clips through those features instead."""
+    test_names = config.get("test_features", config["features"])
     y, actors = table["label"].to_numpy(), table["actor"].to_numpy()
     predicted = np.zeros(len(table), int)
     for train, test in actor_folds(table):
         men = train[actors[train] % 2 == 1]
         model = linear_fit(features, y, np.concatenate([train] + [men] * (men_weight - 1)), config, actors)
-        predicted[test] = model.predict(linear_inputs(features, config["features"], test))
+        predicted[test] = model.predict(linear_inputs(features, test_names, test))
     return predicted
 
 
@@ -90,10 +93,34 @@ def untempered(name: str) -> dict:
     return {key: value for key, value in config.items() if key != "temperature"}
 
 
-BASES = {"shipped": SHIPPED, "no_copies": "lda_wide_pitch_shrink0.6"}
-# The speech recogniser's encoder, pooled (emotion/voice_embedding.py), under a shrinkage LDA.
-WHISPER_CONFIGS = {f"whisper_lda{shrinkage}": {"model": "lda", "shrinkage": shrinkage, "features": ["whisper"]}
-                   for shrinkage in (0.1, 0.2, 0.3, 0.4, 0.6)}
+BASES = {"shipped": SHIPPED, "acoustic": ACOUSTIC, "no_copies": "lda_wide_pitch_shrink0.6"}
+# The speech recogniser's encoder, pooled (emotion/voice_embedding.py), under a shrinkage LDA;
+# "whisper@alone": each clip encoded by itself; "whisper" (@1, @2): each clip within a recording
+# of all its actor's clips in a random order (speech_data.whisper_views), as answers are read.
+WHISPER_CONFIGS = {f"whisper_lda{s}": {"model": "lda", "shrinkage": s, "features": ["whisper@alone"]}
+                   for s in (0.1, 0.2, 0.3, 0.4, 0.6)}
+# Trained on clips alone, read within recordings: the encoder's output moves with the frames'
+# place in its 30 s window, so a model of clips alone does not read answers.
+WHISPER_CONFIGS |= {"whisper_lda0.3_in_answers": {"model": "lda", "shrinkage": 0.3, "features": ["whisper@alone"],
+                                                  "test_features": ["whisper"]}}
+# Trained and read within recordings: one order, then three; "_alone": read alone.
+WHISPER_CONFIGS |= {f"whisper_context_lda{s}": {"model": "lda", "shrinkage": s, "features": ["whisper"]}
+                    for s in (0.2, 0.3, 0.4)}
+WHISPER_CONFIGS |= {f"whisper_contexts3_lda{s}": {"model": "lda", "shrinkage": s, "features": ["whisper"],
+                                                  "views": ["1", "2"]} for s in (0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6)}
+WHISPER_CONFIGS |= {"whisper_contexts3_lda0.1_alone": WHISPER_CONFIGS["whisper_contexts3_lda0.1"]
+                    | {"test_features": ["whisper@alone"]}}
+# Trained on clips alone and within one recording ("both") or three ("all4": the shipped recipe's
+# shape), read within recordings, and alone ("_alone").
+WHISPER_CONFIGS |= {f"whisper_both_lda{s}": {"model": "lda", "shrinkage": s, "features": ["whisper"], "views": ["alone"]}
+                    for s in (0.2, 0.3, 0.4)}
+WHISPER_CONFIGS |= {f"whisper_all4_lda{s}{suffix}": {"model": "lda", "shrinkage": s, "features": ["whisper"],
+                                                     "views": ["1", "2", "alone"], "test_features": [test]}
+                    for s in (0.05, 0.1, 0.2, 0.3) for suffix, test in (("", "whisper"), ("_alone", "whisper@alone"))}
+# The same with each clip alone counted twice (as many rows alone as within recordings, nearly).
+WHISPER_CONFIGS |= {f"whisper_all5_lda{s}{suffix}": {"model": "lda", "shrinkage": s, "features": ["whisper"],
+                                                     "views": ["1", "2", "alone", "alone"], "test_features": [test]}
+                    for s in (0.1, 0.15, 0.2) for suffix, test in (("", "whisper"), ("_alone", "whisper@alone"))}
 BASELINES = {"": None, "_centred_all": "all", "_centred_20": 20, "_centred_10": 10}
 
 
@@ -115,7 +142,35 @@ VARIANTS = {base + suffix + weighted: variant(base, baseline, weight) for base i
             for suffix, baseline in BASELINES.items() for weighted, weight in (("", 1), ("_men2", 2))}
 
 
+# The shipped recipe's shrinkage chosen inside each outer fold, on inner actor folds of its
+# training actors only (by accuracy within recordings), then scored on the outer fold: the
+# figure without selection luck, read within recordings and alone.
+NESTED_CANDIDATES = [f"whisper_all4_lda{s}" for s in (0.05, 0.1, 0.2, 0.3)]
+NESTED = {"shipped_nested": ["whisper"], "shipped_nested_alone": ["whisper@alone"]}
+
+
+def nested_out_of_fold(features: dict, table, test_features: list[str]) -> tuple[np.ndarray, list[str]]:
+    from sklearn.model_selection import GroupKFold
+
+    y, actors = table["label"].to_numpy(), table["actor"].to_numpy()
+    predicted, chosen = np.zeros(len(table), int), []
+    for train, test in actor_folds(table):
+        inner = list(GroupKFold(n_splits=4).split(train, groups=actors[train]))
+        def inner_accuracy(name: str) -> float:
+            config = untempered(name)
+            right = [(linear_fit(features, y, train[fit], config).predict(linear_inputs(features, config["features"], train[held]))
+                      == y[train[held]]).mean() for fit, held in inner]
+            return float(np.mean(right))
+        best = max(NESTED_CANDIDATES, key=inner_accuracy)
+        chosen.append(best)
+        predicted[test] = linear_fit(features, y, train, untempered(best)).predict(linear_inputs(features, test_features, test))
+    return predicted, chosen
+
+
 def run(name: str, features: dict, table) -> dict:
+    if name in NESTED:
+        predicted, chosen = nested_out_of_fold(features, table, NESTED[name])
+        return fairness_scores(table, predicted) | {"chosen_per_fold": chosen}
     draws = VARIANTS[name](features, table)
     results = [fairness_scores(table, out_of_fold(f, table, config, config.get("men_weight", 1))) for f, config in draws]
     if len(results) == 1:
@@ -129,14 +184,14 @@ def run(name: str, features: dict, table) -> dict:
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
+    parser.add_argument("--variants", nargs="+", default=[*VARIANTS, *NESTED], choices=[*VARIANTS, *NESTED])
     parser.add_argument("--out", type=Path, default=MODEL_DIR / "fairness.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     table = speech_data.load_labels(speech_data.speech_dir())
-    needs_copies = any(name.startswith("shipped") for name in args.variants)
+    needs_copies = any(name.startswith("acoustic") for name in args.variants)
     features = load_features(table, WIDER_SPEED_FACTORS if needs_copies else (),
-                             whisper=any(name.startswith("whisper") for name in args.variants))
+                             whisper=any(name.startswith(("whisper", "shipped")) for name in args.variants))
     report = json.loads(args.out.read_text()) if args.out.is_file() else {}
     for name in args.variants:
         report[name] = run(name, features, table)

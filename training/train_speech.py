@@ -67,6 +67,14 @@ WIDER_SPEED_FACTORS = (0.8, 0.9, 1.1, 1.2)
 LINEAR_CONFIGS |= {"lda_wide_pitch_shrink0.6_speed4": {"model": "lda", "shrinkage": 0.6, "features": ["wide", "pitch"],
                                                        "speed_copies": list(WIDER_SPEED_FACTORS),
                                                        "temperature": "inner actor folds"}}
+# Whisper tiny.en's encoder (the transcripts' own weights), its output pooled per clip
+# (emotion/voice_embedding.py), under a shrinkage LDA (issue 20: it reads men's and women's voices
+# nearly equally well). Answers are read within a longer recording, which moves the encoder's
+# output, so every clip trains as heard within its actor's clips joined in three random orders,
+# and alone (speech_data.whisper_views); the figures read each held-out clip within a recording.
+LINEAR_CONFIGS |= {f"lda_whisper_shrink{s}": {"model": "lda", "shrinkage": s, "features": ["whisper"],
+                                              "views": ["1", "2", "alone"], "temperature": "inner actor folds"}
+                   for s in (0.05, 0.1, 0.2)}
 INNER_FOLDS = 4
 DEEP_CONFIG = {
     "input": "5 windows x 25 steps (40 ms) x 32 log-mel bands = 3 s",
@@ -125,10 +133,12 @@ def linear_inputs(features: dict, names: list[str], rows: np.ndarray) -> np.ndar
 
 def training_rows(features: dict, y: np.ndarray, train: np.ndarray, config: dict) -> tuple[np.ndarray, np.ndarray]:
     """Inputs and labels of the ``train`` clips; with "speed_copies" in the config, each clip
-    also played at those speeds (``features["wide@0.9"]`` ...), which sound like other voices."""
+    also played at those speeds (``features["wide@0.9"]`` ...), which sound like other voices;
+    with "views", each clip also read those other ways (``features["whisper@context"]``: heard
+    within a longer recording)."""
     inputs = [linear_inputs(features, config["features"], train)]
-    for factor in config.get("speed_copies", ()):
-        inputs.append(linear_inputs(features, [f"{name}@{factor}" for name in config["features"]], train))
+    for copy in (*config.get("speed_copies", ()), *config.get("views", ())):
+        inputs.append(linear_inputs(features, [f"{name}@{copy}" for name in config["features"]], train))
     return np.vstack(inputs), np.tile(y[train], len(inputs))
 
 
@@ -468,6 +478,13 @@ def ship(best: str, report: dict, table, features, windows) -> None:
     (MODEL_DIR / "model.json").write_text(json.dumps(manifest, indent=2) + "\n")
 
 
+def earlier_deep_figures() -> dict:
+    """The deep models' entries of the last full run (their inputs do not change with the others')."""
+    metrics_file = MODEL_DIR / "metrics.json"
+    earlier = json.loads(metrics_file.read_text())["models"] if metrics_file.is_file() else {}
+    return {name: entry | {"from_earlier_run": True} for name, entry in earlier.items() if entry["kind"] == "deep"}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--deep-epochs", type=int, default=30, help="most epochs per deep fit (early stopping)")
@@ -475,6 +492,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="run the deep model on only the first K actor folds (CPU time)")
     parser.add_argument("--skip-deep", action="store_true", help="classic models only")
     parser.add_argument("--no-ship", action="store_true", help="compare only; write nothing to models/")
+    parser.add_argument("--reuse-deep", action="store_true",
+                        help="with --skip-deep: keep the deep model's figures from models/speech/metrics.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     started = time.time()
@@ -487,6 +506,7 @@ def main(argv: list[str] | None = None) -> int:
     features["pitch"] = speech_data.cached("pitch", table, lambda: make_pitch_features(folder, table))["clean"]
     features["wide"] = speech_data.cached("wide", table, lambda: make_wide_features(folder, table))["clean"]
     add_speed_copies(features, folder, table)
+    features |= speech_data.whisper_views(folder, table)
     windows = None if args.skip_deep else speech_data.cached(
         "mel", table, lambda: make_deep_features(folder, table, SEED))
     log.info("features ready (%.0f s)", time.time() - started)
@@ -496,6 +516,8 @@ def main(argv: list[str] | None = None) -> int:
     run_linear(table, features, report)
     if not args.skip_deep:
         run_deep(table, windows, report, args.deep_epochs, args.deep_folds)
+    elif args.reuse_deep:
+        report |= earlier_deep_figures()
     # models/speech must hold a model the app loads: the other kinds are compared, not shipped
     best = max((name for name in report if calibrated(report[name]) and report[name]["kind"] in SERVED_KINDS),
                key=lambda name: (report[name]["actor_cv"]["macro_f1"], report[name]["actor_cv"]["accuracy"]))

@@ -1,0 +1,96 @@
+"""The voice model's Whisper-encoder features (issue 20): windows pooled from one encoding of the
+recording, the served model naming its features, and the real encoder on real clips."""
+import json
+
+import numpy as np
+import pytest
+
+from emotion.audio import SAMPLE_RATE, load_audio
+from emotion.errors import ModelUnavailable
+from emotion.speech import AcousticFeatures, LinearSpeechModel, WhisperFeatures, load_speech_model
+from emotion.speech_types import SPEECH_CLASSES
+from emotion.transcribe import get_transcriber
+from emotion.voice_embedding import (FRAMES_PER_SECOND, MAX_GAIN_DB, REFERENCE_DB, WIDTH, _encode_chunk, encoded_frames,
+                                     level_normalised, pool, pooled_windows, whisper_embedding)
+from tests.conftest import FIXTURES
+
+AUDIO = FIXTURES / "audio"
+
+
+def test_a_window_pools_the_frames_of_its_own_span():
+    frames = np.arange(500, dtype=np.float32)[:, None] * np.ones((1, 384), np.float32)   # frame i holds i
+    pooled = pooled_windows(frames, [(0.0, 3.0), (1.0, 4.0), (9.5, 10.0)])
+    assert pooled.shape == (3, WIDTH) and FRAMES_PER_SECOND == 50
+    assert pooled[0, 0] == pytest.approx(np.mean(np.arange(0, 150)))      # frames 0-149: the first 3 s
+    assert pooled[1, 0] == pytest.approx(np.mean(np.arange(50, 200)))
+    assert pooled[2, 0] == pytest.approx(np.mean(np.arange(475, 500)))    # the last half second
+    assert pooled[0, 384] == pytest.approx(np.std(np.arange(0, 150)))      # then the spread
+
+
+def test_a_window_past_the_end_still_pools_a_frame():
+    frames = np.ones((10, 384), np.float32)
+    np.testing.assert_allclose(pooled_windows(frames, [(5.0, 8.0)]), pool(frames[-1:])[None])
+
+
+def test_every_recording_is_scaled_to_one_loudness():
+    from emotion.speech_features import frame_db
+
+    clip = load_audio(sorted(AUDIO.glob("*.wav"))[0])
+    for gain in (0.25, 1.0, 4.0):
+        scaled = level_normalised(clip * gain)
+        assert np.percentile(frame_db(scaled), 99) == pytest.approx(REFERENCE_DB, abs=0.01)
+        np.testing.assert_allclose(scaled, level_normalised(clip), rtol=1e-4, atol=1e-7)
+    quiet_noise = np.random.default_rng(0).normal(0, 1e-5, SAMPLE_RATE).astype(np.float32)
+    raised = np.percentile(frame_db(level_normalised(quiet_noise)), 99) - np.percentile(frame_db(quiet_noise), 99)
+    assert raised == pytest.approx(MAX_GAIN_DB, abs=0.01)                # near-silence is not blown up further
+    assert level_normalised(np.zeros(0, np.float32)).size == 0
+
+
+def test_a_model_of_features_no_reader_knows_is_refused(tmp_path):
+    arrays = {"coef": np.zeros((7, 4)), "intercept": np.zeros(7), "scaler_mean": np.zeros(4), "scaler_scale": np.ones(4)}
+    np.savez(tmp_path / "linear.npz", **arrays)
+    manifest = {"kind": "linear", "file": "linear.npz", "features": ["mfcc"], "classes": list(SPEECH_CLASSES)}
+    (tmp_path / "model.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelUnavailable, match="no reader for the features"):
+        load_speech_model(tmp_path)
+
+
+def test_a_model_whose_weights_do_not_fit_its_features_is_refused(tmp_path):
+    arrays = {"coef": np.zeros((7, WIDTH + 1)), "intercept": np.zeros(7),
+              "scaler_mean": np.zeros(WIDTH + 1), "scaler_scale": np.ones(WIDTH + 1)}
+    np.savez(tmp_path / "linear.npz", **arrays)
+    with pytest.raises(ValueError, match="does not fit 768 whisper features"):
+        LinearSpeechModel(tmp_path / "linear.npz", ("whisper",))
+    assert AcousticFeatures.width == 2152
+
+
+# --- the real encoder and the shipped model (slow) ----------------------------------------------
+
+@pytest.mark.slow
+def test_the_shipped_voice_model_reads_the_whisper_encoder():
+    model, manifest = load_speech_model()
+    assert manifest["features"] == ["whisper"] and isinstance(model.features, WhisperFeatures)
+
+
+@pytest.mark.slow
+def test_a_short_recording_is_one_window_read_as_the_clip_alone():
+    clip = load_audio(sorted(AUDIO.glob("*.wav"))[0])
+    assert len(clip) < 5 * SAMPLE_RATE
+    windows = WhisperFeatures().describe_windows(clip, [(0.0, len(clip) / SAMPLE_RATE)], None)
+    np.testing.assert_allclose(windows[0], whisper_embedding(clip), atol=1e-5)
+
+
+@pytest.mark.slow
+def test_a_long_recording_is_encoded_30_seconds_at_a_time():
+    clips = [load_audio(path) for path in sorted(AUDIO.glob("*.wav"))]
+    recording = np.concatenate(clips * 6)                       # ~ 70 s: three chunks
+    frames = encoded_frames(recording)
+    assert frames.shape == (int(np.ceil(len(recording) / 320)), 384)
+    scaled = level_normalised(recording)                        # one gain for the whole recording
+    model = get_transcriber().whisper_model()
+    first_chunk = _encode_chunk(model, scaled[: 30 * SAMPLE_RATE])
+    np.testing.assert_allclose(frames[:1500], first_chunk, atol=1e-4)   # chunks are encoded apart
+    # a clip within the recording reads differently from the clip alone: the encoder hears its
+    # neighbours and its place in the 30 s window (why training reads clips both ways)
+    within = pooled_windows(frames, [(0.0, len(clips[0]) / SAMPLE_RATE)])[0]
+    assert not np.allclose(within, whisper_embedding(clips[0]), atol=1e-2)
