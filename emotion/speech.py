@@ -70,35 +70,21 @@ class WhisperFeatures:
 FEATURE_READERS = {reader.names: reader for reader in (AcousticFeatures, WhisperFeatures)}
 
 
-class LinearSpeechModel:
-    """A linear classifier (multinomial logistic regression, or shrinkage LDA) on one of the
-    :data:`FEATURE_READERS`' features, standardised: probabilities are the softmax of its linear
-    scores (for LDA already divided by its temperature in training). Stored as plain arrays (no
-    pickle)."""
+class LinearHead:
+    """Standardise, clip, linear scores, softmax: one ``.npz`` of plain arrays (no pickle)."""
 
     CLIP_SCORE = 10.0   # standardised inputs beyond +-10 are outliers the model never saw
 
-    def __init__(self, model_file: Path, feature_names: tuple[str, ...] = AcousticFeatures.names):
-        if tuple(feature_names) not in FEATURE_READERS:
-            raise ValueError(f"{model_file}: no reader for the features {list(feature_names)}; "
-                             f"served: {[list(names) for names in FEATURE_READERS]}")
-        self.features = FEATURE_READERS[tuple(feature_names)]()
+    def __init__(self, model_file: Path, width: int, described: str):
         with np.load(model_file) as stored:
             self.arrays = {name: stored[name] for name in stored.files}
         a = self.arrays
-        columns = a.get("columns", np.arange(self.features.width))
+        columns = a.get("columns", np.arange(width))
         if (a["coef"].shape != (len(SPEECH_CLASSES), len(columns)) or a["intercept"].shape != (len(SPEECH_CLASSES),)
                 or a["scaler_mean"].shape != (len(columns),) or a["scaler_scale"].shape != (len(columns),)
-                or columns.max(initial=0) >= self.features.width):
-            raise ValueError(f"{model_file} does not fit {self.features.width} {'+'.join(feature_names)} features "
-                             f"and {len(SPEECH_CLASSES)} classes")
+                or columns.max(initial=0) >= width):
+            raise ValueError(f"{model_file} does not fit {width} {described} features and {len(SPEECH_CLASSES)} classes")
         self._columns = columns
-
-    def describe(self, samples: np.ndarray) -> np.ndarray:
-        return self.features.describe(samples)
-
-    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
-        return self.features.describe_windows(samples, spans, c)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         a = self.arrays
@@ -107,6 +93,44 @@ class LinearSpeechModel:
         scores -= scores.max(axis=1, keepdims=True)
         exp = np.exp(scores)
         return exp / exp.sum(axis=1, keepdims=True)
+
+
+class LinearSpeechModel:
+    """A linear classifier (multinomial logistic regression, or shrinkage LDA) on one of the
+    :data:`FEATURE_READERS`' features, standardised: probabilities are the softmax of its linear
+    scores (for LDA already divided by its temperature in training).
+
+    Two heads where the manifest has a "clips" file: the Whisper encoder reads a window within a
+    longer recording differently from a clip encoded by itself, so windows of a recording are
+    read by the head trained for them and a recording of one window (or a clip scored whole) by
+    the head trained on clips alone (models/speech/MODEL_CARD.md). Without one, one head reads both."""
+
+    CLIP_SCORE = LinearHead.CLIP_SCORE
+
+    def __init__(self, model_file: Path, feature_names: tuple[str, ...] = AcousticFeatures.names,
+                 clips_file: Path | None = None):
+        if tuple(feature_names) not in FEATURE_READERS:
+            raise ValueError(f"{model_file}: no reader for the features {list(feature_names)}; "
+                             f"served: {[list(names) for names in FEATURE_READERS]}")
+        self.features = FEATURE_READERS[tuple(feature_names)]()
+        described = "+".join(feature_names)
+        self.windows_head = LinearHead(model_file, self.features.width, described)
+        self.clips_head = LinearHead(clips_file, self.features.width, described) if clips_file else self.windows_head
+        self.arrays = self.windows_head.arrays
+
+    def describe(self, samples: np.ndarray) -> np.ndarray:
+        return self.features.describe(samples)
+
+    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
+        return self.features.describe_windows(samples, spans, c)
+
+    def predict_proba(self, X: np.ndarray) -> np.ndarray:
+        """Probabilities of windows of a longer recording."""
+        return self.windows_head.predict_proba(X)
+
+    def predict_clips_proba(self, X: np.ndarray) -> np.ndarray:
+        """Probabilities of clips (or recordings of one window) described whole."""
+        return self.clips_head.predict_proba(X)
 
 
 def window_slices(spans: list[tuple[float, float]], levels: np.ndarray):
@@ -146,7 +170,9 @@ def load_speech_model(model_dir: Path = MODEL_DIR):
                 f"{model_dir} holds a {manifest['kind']!r} speech model, which only training reads "
                 f"(training.speech_models); the app serves {', '.join(SERVED_KINDS)} models: "
                 "ship one with python -m training.train_speech")
-        return model_class(Path(model_dir) / manifest["file"], tuple(manifest.get("features", ("wide", "pitch")))), manifest
+        clips = manifest.get("clips")
+        return model_class(Path(model_dir) / manifest["file"], tuple(manifest.get("features", ("wide", "pitch"))),
+                           Path(model_dir) / clips["file"] if clips else None), manifest
     except DAMAGED_MODEL_FILE_ERRORS as error:
         raise ModelUnavailable(f"speech model missing or damaged in {model_dir}: {error}") from error
 
@@ -155,7 +181,8 @@ def classify_clips(model, clips: list[np.ndarray]) -> np.ndarray:
     """(N, 7) probabilities of a loaded model, one row per whole clip (16 kHz), as in training."""
     if not clips:
         return np.zeros((0, len(SPEECH_CLASSES)), np.float32)
-    return model.predict_proba(np.stack([model.describe(clip) for clip in clips]))
+    predict = getattr(model, "predict_clips_proba", model.predict_proba)   # training's other kinds: one head
+    return predict(np.stack([model.describe(clip) for clip in clips]))
 
 
 class SpeechAnalyzer:
@@ -199,7 +226,9 @@ class SpeechAnalyzer:
             raise NoSpeechFound("No speech was heard in this recording: check the microphone and try again.")
         model = self.model
         described = model.describe_windows(samples, [spans[i] for i in speaking], c)
-        probabilities = dict(zip(speaking, model.predict_proba(described)))
+        # a recording of one window is read whole, as a clip alone
+        predict = getattr(model, "predict_clips_proba", model.predict_proba) if len(spans) == 1 else model.predict_proba
+        probabilities = dict(zip(speaking, predict(described)))
         timeline = tuple(
             SpeechWindow(start=round(s, 2), end=round(e, 2), speech=i in probabilities,
                          probabilities=_named(probabilities[i]) if i in probabilities else None)

@@ -64,12 +64,63 @@ def test_a_model_whose_weights_do_not_fit_its_features_is_refused(tmp_path):
     assert AcousticFeatures.width == 2152
 
 
+def write_head(path, seed: int, width: int = WIDTH) -> None:
+    rng = np.random.default_rng(seed)
+    np.savez(path, coef=rng.normal(size=(7, width)), intercept=rng.normal(size=7),
+             scaler_mean=np.zeros(width), scaler_scale=np.ones(width))
+
+
+def test_clips_and_windows_are_read_by_their_own_heads(tmp_path):
+    write_head(tmp_path / "linear.npz", 0)
+    write_head(tmp_path / "linear_clips.npz", 1)
+    manifest = {"kind": "linear", "file": "linear.npz", "features": ["whisper"], "classes": list(SPEECH_CLASSES),
+                "clips": {"file": "linear_clips.npz", "name": "alone"}}
+    (tmp_path / "model.json").write_text(json.dumps(manifest))
+    model, _ = load_speech_model(tmp_path)
+    X = np.random.default_rng(2).normal(size=(3, WIDTH))
+    windows, clips = model.predict_proba(X), model.predict_clips_proba(X)
+    np.testing.assert_allclose(windows.sum(axis=1), 1)
+    np.testing.assert_allclose(clips.sum(axis=1), 1)
+    assert not np.allclose(windows, clips)
+    del manifest["clips"]                                      # one head: it reads both
+    (tmp_path / "model.json").write_text(json.dumps(manifest))
+    single, _ = load_speech_model(tmp_path)
+    np.testing.assert_allclose(single.predict_clips_proba(X), windows)
+
+
+def test_a_missing_clips_head_is_a_damaged_model(tmp_path):
+    write_head(tmp_path / "linear.npz", 0)
+    manifest = {"kind": "linear", "file": "linear.npz", "features": ["whisper"], "classes": list(SPEECH_CLASSES),
+                "clips": {"file": "linear_clips.npz"}}
+    (tmp_path / "model.json").write_text(json.dumps(manifest))
+    with pytest.raises(ModelUnavailable, match="missing or damaged"):
+        load_speech_model(tmp_path)
+
+
 # --- the real encoder and the shipped model (slow) ----------------------------------------------
 
 @pytest.mark.slow
 def test_the_shipped_voice_model_reads_the_whisper_encoder():
     model, manifest = load_speech_model()
     assert manifest["features"] == ["whisper"] and isinstance(model.features, WhisperFeatures)
+    assert manifest["clips"]["file"] == "linear_clips.npz" and model.clips_head is not model.windows_head
+
+
+@pytest.mark.slow
+def test_a_recording_of_one_window_reads_as_its_clip_and_longer_ones_through_the_windows_head():
+    from emotion.speech import SpeechAnalyzer
+
+    analyzer = SpeechAnalyzer()
+    clip = load_audio(sorted(AUDIO.glob("*.wav"))[0])          # under 3 s: one window
+    clip = clip[: 3 * SAMPLE_RATE]
+    alone = analyzer.classify_clips([clip])[0]
+    window = analyzer.analyze_audio(clip).timeline[0].probabilities
+    np.testing.assert_allclose([window[name] for name in SPEECH_CLASSES], alone, atol=1e-3)
+    recording = np.concatenate([clip, clip, clip])
+    first = analyzer.analyze_audio(recording).timeline[0]
+    frames = encoded_frames(recording)
+    expected = analyzer.model.predict_proba(pooled_windows(frames, [(first.start, first.end)]))[0]
+    np.testing.assert_allclose([first.probabilities[name] for name in SPEECH_CLASSES], expected, atol=1e-3)
 
 
 @pytest.mark.slow

@@ -23,6 +23,7 @@ from training.train_speech import LINEAR_CONFIGS, MODEL_DIR, WIDER_SPEED_FACTORS
 log = logging.getLogger("speech_fairness")
 
 SHIPPED = "lda_whisper_shrink0.1"
+SHIPPED_CLIPS = "lda_whisper_alone_shrink0.3"   # the head that reads clips whole (and one-window recordings)
 ACOUSTIC = "lda_wide_pitch_shrink0.6_speed4"   # the model shipped before issue 20
 DRAWS = 3   # random baseline draws per speaker
 
@@ -93,7 +94,7 @@ def untempered(name: str) -> dict:
     return {key: value for key, value in config.items() if key != "temperature"}
 
 
-BASES = {"shipped": SHIPPED, "acoustic": ACOUSTIC, "no_copies": "lda_wide_pitch_shrink0.6"}
+BASES = {"shipped": SHIPPED, "shipped_clips": SHIPPED_CLIPS, "acoustic": ACOUSTIC, "no_copies": "lda_wide_pitch_shrink0.6"}
 # The speech recogniser's encoder, pooled (emotion/voice_embedding.py), under a shrinkage LDA;
 # "whisper@alone": each clip encoded by itself; "whisper" (@1, @2): each clip within a recording
 # of all its actor's clips in a random order (speech_data.whisper_views), as answers are read.
@@ -145,11 +146,14 @@ VARIANTS = {base + suffix + weighted: variant(base, baseline, weight) for base i
 # The shipped recipe's shrinkage chosen inside each outer fold, on inner actor folds of its
 # training actors only (by accuracy within recordings), then scored on the outer fold: the
 # figure without selection luck, read within recordings and alone.
-NESTED_CANDIDATES = [f"whisper_all4_lda{s}" for s in (0.05, 0.1, 0.2, 0.3)]
-NESTED = {"shipped_nested": ["whisper"], "shipped_nested_alone": ["whisper@alone"]}
+ANSWER_CANDIDATES = [f"whisper_all4_lda{s}" for s in (0.05, 0.1, 0.2, 0.3)]
+CLIP_CANDIDATES = [f"whisper_lda{s}" for s in (0.2, 0.3, 0.4)]      # the clips head's, alone only
+NESTED = {"shipped_nested": (ANSWER_CANDIDATES, ["whisper"]),
+          "shipped_nested_alone": (ANSWER_CANDIDATES, ["whisper@alone"]),
+          "shipped_clips_nested": (CLIP_CANDIDATES, ["whisper@alone"])}
 
 
-def nested_out_of_fold(features: dict, table, test_features: list[str]) -> tuple[np.ndarray, list[str]]:
+def nested_out_of_fold(features: dict, table, candidates: list[str], test_features: list[str]) -> tuple[np.ndarray, list[str]]:
     from sklearn.model_selection import GroupKFold
 
     y, actors = table["label"].to_numpy(), table["actor"].to_numpy()
@@ -161,7 +165,7 @@ def nested_out_of_fold(features: dict, table, test_features: list[str]) -> tuple
             right = [(linear_fit(features, y, train[fit], config).predict(linear_inputs(features, config["features"], train[held]))
                       == y[train[held]]).mean() for fit, held in inner]
             return float(np.mean(right))
-        best = max(NESTED_CANDIDATES, key=inner_accuracy)
+        best = max(candidates, key=inner_accuracy)
         chosen.append(best)
         predicted[test] = linear_fit(features, y, train, untempered(best)).predict(linear_inputs(features, test_features, test))
     return predicted, chosen
@@ -169,7 +173,7 @@ def nested_out_of_fold(features: dict, table, test_features: list[str]) -> tuple
 
 def run(name: str, features: dict, table) -> dict:
     if name in NESTED:
-        predicted, chosen = nested_out_of_fold(features, table, NESTED[name])
+        predicted, chosen = nested_out_of_fold(features, table, *NESTED[name])
         return fairness_scores(table, predicted) | {"chosen_per_fold": chosen}
     draws = VARIANTS[name](features, table)
     results = [fairness_scores(table, out_of_fold(f, table, config, config.get("men_weight", 1))) for f, config in draws]

@@ -120,18 +120,11 @@ def voice_baseline(voices: dict, train_clips: np.ndarray) -> np.ndarray:
     features (for the Whisper encoder: each clip within a recording of its actor's clips, as
     an answer's windows are)."""
     from training import speech_data
-    from training.train_speech import MODEL_DIR as SPEECH_DIR, add_speed_copies, linear_fit, linear_inputs
+    from training.train_speech import linear_fit, linear_inputs, shipped_recipe
 
     folder = speech_data.speech_dir()
     table = speech_data.load_labels(folder)
-    metrics = json.loads((SPEECH_DIR / "metrics.json").read_text())
-    config = metrics["models"][metrics["shipped"]]["config"]
-    features = {name: speech_data.cached(name, table, build)["clean"] for name, build in
-                (("wide", lambda: speech_data.make_wide_features(folder, table)),
-                 ("pitch", lambda: speech_data.make_pitch_features(folder, table)))}
-    if "whisper" in config["features"]:
-        features |= speech_data.whisper_views(folder, table)
-    add_speed_copies(features, folder, table, config.get("speed_copies", ()))
+    config, features = shipped_recipe(folder, table)
     model = linear_fit(features, table["label"].to_numpy(), train_clips, config, table["actor"].to_numpy())
     voice_order = model.predict_proba(linear_inputs(features, config["features"], np.arange(len(table))))
     probabilities = np.zeros_like(voice_order)

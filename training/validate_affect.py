@@ -11,10 +11,10 @@ trades noise against blurring on simulated answers.
 
 Faces: FER2013 PublicTest (3,589), read by the served face model (emotion.face, flip views);
 probabilities cached under /tmp. PublicTest chose the face model's checkpoint, so its figures
-are slightly optimistic. Voices: RAVDESS actors 01-20 (1,200 clips), each clip scored whole.
-The shipped speech model was trained on all 1,200, so its figures are in-sample; the out-of-fold
-figures refit the shipped recipe (LDA, shrinkage 0.6, tempered) with whole actors held out, but
-without the speed-perturbed copies (they would take five times the feature time).
+are slightly optimistic. Voices: RAVDESS actors 01-20 (1,200 clips), each clip read as the shipped recipe reads it
+(training.train_speech.shipped_recipe: for the Whisper-encoder model, within its actor's
+recording, as answers are read). The shipped speech model was trained on all 1,200, so its
+figures are in-sample; the out-of-fold figures refit the shipped recipe with whole actors held out.
 """
 import argparse
 import json
@@ -160,17 +160,15 @@ def voice_probabilities() -> dict:
     refit with whole actors held out, with labels. Features are cached in training/runs/speech."""
     from training import speech_data
     from training.speech_models import load_trained_speech_model
-    from training.train_speech import actor_folds, linear_fit, linear_inputs
+    from training.train_speech import actor_folds, linear_fit, linear_inputs, shipped_recipe
 
     folder = speech_data.speech_dir()
     table = speech_data.load_labels(folder)
-    features = {"wide": speech_data.cached("wide", table, lambda: speech_data.make_wide_features(folder, table))["clean"],
-                "pitch": speech_data.cached("pitch", table, lambda: speech_data.make_pitch_features(folder, table))["clean"]}
+    config, features = shipped_recipe(folder, table)
     everything = np.arange(len(table))
     shipped, manifest = load_trained_speech_model()
-    in_sample = shipped.predict_proba(linear_inputs(features, manifest["features"], everything))
+    in_sample = shipped.predict_proba(linear_inputs(features, config["features"], everything))
     y, actors = table["label"].to_numpy(), table["actor"].to_numpy()
-    config = {"model": "lda", "shrinkage": 0.6, "features": manifest["features"], "temperature": True}
     out_of_fold = np.zeros_like(in_sample)
     for train, test in actor_folds(table):
         model = linear_fit(features, y, train, config, actors)
