@@ -42,6 +42,17 @@ WEIGHTS_SHA256 = {
 # particular: a prompt thick with fillers made it write fillers nobody said, and words too.
 FILLER_PROMPT = "So, um, I was thinking, uh, about that."
 BEAM_SIZE = 5
+# faster-whisper's settings for every transcript (models/transcript/README.md says why each);
+# bench.bench_transcript_settings measures others through ``transcribe(decoding=...)``.
+# A window that fails Whisper's checks (its decoder looped: compression ratio over 2.4) is decoded
+# again at higher temperatures; by default at five more, sampling five candidates each, every one
+# to the token limit, which made a 45 s answer's transcript 2-3x slower than its speech needs.
+# Three temperatures and one candidate read the asr/ folder with the same word error rate and
+# fillers (bench.bench_transcript_settings, issue 19).
+FALLBACK_TEMPERATURES = [0.0, 0.4, 0.8]
+DECODING = {"language": "en", "beam_size": BEAM_SIZE, "word_timestamps": True,
+            "condition_on_previous_text": False, "vad_filter": False,
+            "temperature": FALLBACK_TEMPERATURES, "best_of": 1}
 # A word at the end of the transcript over less sound than this was not said: Whisper stretches a
 # real last word into the silence after it, so the share of its span that sounds says little.
 MIN_WORD_SOUND_SECONDS = 0.04
@@ -117,21 +128,20 @@ class Transcriber:
         return self._model.get()
 
     def transcribe(self, samples: np.ndarray, prompt: str | None = FILLER_PROMPT,
-                   sound: "Contours | None" = None, drop_silent_ending: bool = True) -> Transcript:
+                   sound: "Contours | None" = None, drop_silent_ending: bool = True,
+                   decoding: dict | None = None) -> Transcript:
         """The words of ``samples`` (float32, :data:`SAMPLE_RATE`), in order.
 
         ``sound`` is :func:`emotion.delivery.contours` of the same samples when the caller has
         it (only its ``sounding`` is read; measured here from the loudness when omitted).
-        ``drop_silent_ending=False`` keeps the words Whisper put over a silent ending."""
+        ``drop_silent_ending=False`` keeps the words Whisper put over a silent ending;
+        ``decoding`` overrides faster-whisper settings of :data:`DECODING` (for measuring them)."""
         samples = np.asarray(samples, dtype=np.float32)
         model = self._model.get()
         # The prompt goes in as faster-whisper's "hotwords", which lead every 30 s window: as
         # an initial_prompt (with condition_on_previous_text off) it leads the first window only,
         # and an 80 s answer kept 3 of its 11 fillers instead of 11 (models/transcript/README.md).
-        segments, _ = model.transcribe(
-            samples, language="en", beam_size=BEAM_SIZE,
-            word_timestamps=True, hotwords=prompt, condition_on_previous_text=False,
-            vad_filter=False)
+        segments, _ = model.transcribe(samples, hotwords=prompt, **(DECODING | (decoding or {})))
         words = tuple(SpokenWord(text=word.word.strip(), start=round(float(word.start), 2),
                                  end=round(float(word.end), 2), probability=round(float(word.probability), 3),
                                  filler=filler_form(word.word) is not None)

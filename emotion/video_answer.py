@@ -15,10 +15,15 @@ CAMERA_UNAVAILABLE = "Eye contact, head movement and framing cannot be read on t
 
 
 class VideoAnswerAnalyzer:
-    """Faces first (a video answer without a face is refused), then the voice; a recording
-    whose sound holds no speech keeps its face reading and says why the voice is missing."""
+    """Faces and voice; a recording whose sound holds no speech keeps its face reading and says
+    why the voice is missing.
 
-    def __init__(self, faces=None, voices=None, camera_reader=None, fusion=None):
+    The voice (decoding the sound, its emotions, the transcript) is read in a second thread while
+    the main thread reads the frames: the two share nothing, and most of the work of each
+    (FFmpeg, TFLite, CTranslate2, numpy) runs outside Python's lock, so on 2 cores they overlap
+    (``bench.bench_video_answer``). ``concurrent=False`` reads faces, then voice."""
+
+    def __init__(self, faces=None, voices=None, camera_reader=None, fusion=None, concurrent: bool = True):
         from emotion.camera import CameraReader
         from emotion.face import get_face_analyzer
         from emotion.fusion import get_fusion_reader
@@ -28,6 +33,7 @@ class VideoAnswerAnalyzer:
         self.voices = voices or get_voice_analyzer()
         self.camera_reader = camera_reader or CameraReader   # one reader per recording
         self.fusion = fusion or get_fusion_reader()
+        self.concurrent = concurrent
 
     def analyze(self, recording: Path, progress: Callable[[int], None] | None = None,
                 read_emotions: bool = True) -> VideoAnswerAnalysis:
@@ -38,24 +44,45 @@ class VideoAnswerAnalyzer:
         (gaze, head movement, framing: behaviour, not feelings) is read either way, in the same
         pass over the frames.
         """
+        from concurrent.futures import ThreadPoolExecutor
+
         report = progress or (lambda percent: None)
         report(5)
+        if not self.concurrent:
+            face, camera = self._faces(recording, read_emotions)
+            report(70)
+            return self._answer(face, camera, self._voice(recording, read_emotions))
+        # the pool's exit waits for the voice thread, also when the face pass raises: a job never
+        # leaves a thread running (the job's deadline kills the whole child process)
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice") as pool:
+            voice = pool.submit(self._voice, recording, read_emotions)
+            face, camera = self._faces(recording, read_emotions)
+            report(70)
+            return self._answer(face, camera, voice.result())
+
+    def _faces(self, recording: Path, read_emotions: bool):
         camera, features = self.camera_reader(), []
         face = self.faces.analyze(recording, frame_readers=(camera,), read_emotions=read_emotions, features_out=features)
         if face is not None:
             face = with_wheel(face, features[0])
         if getattr(camera, "unavailable", None):
             log.warning("no camera reading: %s", camera.unavailable)
-        delivery = None if getattr(camera, "unavailable", None) else camera.result()
-        seen = delivery is not None and any(moment.face_found for moment in delivery.timeline)
-        report(70)
+        return face, camera
+
+    def _voice(self, recording: Path, read_emotions: bool):
+        """(voice reading or None, why it is missing or None)."""
         try:
-            voice, missing = self.voices.analyze(recording, read_emotions=read_emotions), None
+            return self.voices.analyze(recording, read_emotions=read_emotions), None
         except NoSpeechFound:
-            voice, missing = None, NO_SPEECH
+            return None, NO_SPEECH
         except AnalysisError as error:  # no sound track, or one that cannot be decoded
             log.info("no usable sound track in %s: %s", recording, error)
-            voice, missing = None, f"There is no voice reading. {error}"
+            return None, f"There is no voice reading. {error}"
+
+    def _answer(self, face, camera, voice_reading) -> VideoAnswerAnalysis:
+        voice, missing = voice_reading
+        delivery = None if getattr(camera, "unavailable", None) else camera.result()
+        seen = delivery is not None and any(moment.face_found for moment in delivery.timeline)
         return VideoAnswerAnalysis(face=face, voice=voice, voice_missing_reason=missing,
                                    camera=delivery if seen else None,
                                    camera_missing_reason=None if seen else

@@ -1,0 +1,92 @@
+"""The video entry point reads the voice in a second thread beside the faces (issue 19's speed):
+really at the same time, with the same result as one after the other, and never leaving a
+thread behind."""
+import dataclasses
+import threading
+import time
+
+import pytest
+
+from emotion.errors import EmptyInput, NoSpeechFound
+from emotion.video_answer import CAMERA_UNAVAILABLE, NO_SPEECH, VideoAnswerAnalyzer
+from tests.conftest import FIXTURES
+
+
+class NoCamera:
+    unavailable = "no camera models in this test"
+
+
+class NoFusion:
+    def read(self, face, voice):
+        return None
+
+
+class Faces:
+    """Waits (briefly) for the voice to have started: it only can if both run at once."""
+
+    def __init__(self, voice_started: threading.Event, fail: bool = False):
+        self.voice_started, self.fail, self.saw_voice = voice_started, fail, None
+
+    def analyze(self, recording, frame_readers=(), read_emotions=True, features_out=None):
+        self.saw_voice = self.voice_started.wait(timeout=2.0)
+        if self.fail:
+            raise EmptyInput("The recording is empty (0 bytes).")
+        return None
+
+
+class Voices:
+    def __init__(self, started: threading.Event, seconds: float = 0.0, error: Exception | None = None):
+        self.started, self.seconds, self.error, self.finished = started, seconds, error, False
+
+    def analyze(self, recording, read_emotions=True):
+        self.started.set()
+        time.sleep(self.seconds)
+        self.finished = True
+        if self.error:
+            raise self.error
+        return "the voice reading"
+
+
+def analyzer(faces, voices, concurrent=True):
+    return VideoAnswerAnalyzer(faces=faces, voices=voices, camera_reader=NoCamera, fusion=NoFusion(),
+                               concurrent=concurrent)
+
+
+def test_the_voice_is_read_while_the_faces_are():
+    started = threading.Event()
+    faces = Faces(started)
+    result = analyzer(faces, Voices(started)).analyze("answer.webm", read_emotions=False)
+    assert faces.saw_voice is True
+    assert result.voice == "the voice reading" and result.camera_missing_reason == CAMERA_UNAVAILABLE
+
+
+def test_one_after_the_other_when_asked():
+    started = threading.Event()
+    faces = Faces(started)
+    faces.voice_started.wait = lambda timeout: started.is_set()      # no need to wait 2 s to see it is not set
+    result = analyzer(faces, Voices(started), concurrent=False).analyze("answer.webm", read_emotions=False)
+    assert faces.saw_voice is False and result.voice == "the voice reading"
+
+
+def test_a_refused_face_pass_waits_for_the_voice_thread_and_leaves_none_behind():
+    started = threading.Event()
+    voices = Voices(started, seconds=0.3)
+    with pytest.raises(EmptyInput):
+        analyzer(Faces(started, fail=True), voices).analyze("answer.webm")
+    assert voices.finished
+    assert not [thread for thread in threading.enumerate() if thread.name.startswith("voice")]
+
+
+def test_a_voice_without_speech_is_said_so_from_the_thread():
+    started = threading.Event()
+    result = analyzer(Faces(started), Voices(started, error=NoSpeechFound("none"))).analyze("answer.webm")
+    assert result.voice is None and result.voice_missing_reason == NO_SPEECH
+
+
+@pytest.mark.slow
+def test_a_real_answer_reads_the_same_at_once_as_one_after_the_other():
+    clip = FIXTURES / "av" / "happy_2.mp4"
+    together = VideoAnswerAnalyzer().analyze(clip)
+    apart = VideoAnswerAnalyzer(concurrent=False).analyze(clip)
+    assert together.voice is not None and together.face is not None
+    assert dataclasses.asdict(together) == dataclasses.asdict(apart)
