@@ -79,7 +79,8 @@ def main() -> None:
     recorded["pitch"] = speech_data.cached("pitch", table, lambda: make_pitch_features(folder, table))["clean"]
     recorded["wide"] = speech_data.cached("wide", table, lambda: make_wide_features(folder, table))["clean"]
     add_speed_copies(recorded, folder, table)  # training inputs of the speed-perturbed model only
-    recorded |= speech_data.whisper_views(folder, table)
+    if any("whisper" in MODELS[name][1] for name in args.models):
+        recorded |= speech_data.whisper_views(folder, table)
     scaled = scaled_features(folder, table, args.gain, args.models)
     y, actors = table["label"].to_numpy(), table["actor"].to_numpy()
 

@@ -5,7 +5,7 @@ transcript is most of a video answer's analysis time).
 
 For each setting: word error rate and filler recall on the ``asr/`` folder (as
 ``python -m training.evaluate transcript``), transcription time per second of audio over the
-folder, and the median times of two answers: the two ``asr/`` monologues joined into 80 s
+folder, and the median times of three answers: the two ``asr/`` monologues joined into 80 s
 (acoustic, cold, acoustic, as tests/test_transcribe.py builds it), and the sound of the fixture
 ``av/timeline_1.webm`` (21 s: six acted RAVDESS sentences between pauses, where the decoder
 loops and falls back to higher temperatures), and the 45 s sound of ``bench.bench_video_answer``'s

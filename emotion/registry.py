@@ -9,24 +9,30 @@ from typing import Callable, Generic, TypeVar
 T = TypeVar("T")
 
 
+# One lock for every build: a video answer reads its voice in a second thread beside its faces
+# (emotion.video_answer), and Keras does not support loading models from two threads at once, so
+# models load one at a time. Re-entrant: a build may get() another Lazy in the same thread.
+_BUILDING = threading.RLock()
+
+
 class Lazy(Generic[T]):
-    """A value built on first use, exactly once even when threads race for it. An analyzer
-    keeps its model in one, so building the analyzer stays cheap (no TensorFlow yet)."""
+    """A value built on first use, exactly once even when threads race for it, and never while
+    another thread builds one (:data:`_BUILDING`). An analyzer keeps its model in one, so
+    building the analyzer stays cheap (no TensorFlow yet)."""
 
     def __init__(self, build: Callable[[], T]):
         self._build = build
         self._value: T | None = None
-        self._lock = threading.Lock()
 
     def get(self) -> T:
         if self._value is None:
-            with self._lock:
+            with _BUILDING:
                 if self._value is None:
                     self._value = self._build()
         return self._value
 
     def reset(self) -> None:
-        with self._lock:
+        with _BUILDING:
             self._value = None
 
 

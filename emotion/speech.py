@@ -40,6 +40,9 @@ class AcousticFeatures:
     names = ("wide", "pitch")
     width = len(functionals.FEATURE_NAMES) + 32
 
+    def __init__(self, transcriber=None):
+        pass   # numpy and scipy only: nothing to load
+
     def describe(self, samples: np.ndarray) -> np.ndarray:
         return np.concatenate([functionals.wide_features(samples), features.pitch_features(samples)])
 
@@ -59,11 +62,20 @@ class WhisperFeatures:
     names = ("whisper",)
     width = voice_embedding.WIDTH
 
+    def __init__(self, transcriber=None):
+        """Loads (and hash-checks) the encoder now: without the recogniser's weights no voice
+        emotion can be read, and a deployment should learn that when the model loads (the
+        workers' warm-up), not on a candidate's answer. Raises ModelUnavailable."""
+        from emotion.transcribe import get_transcriber
+
+        self.transcriber = transcriber or get_transcriber()
+        self.transcriber.whisper_model()
+
     def describe(self, samples: np.ndarray) -> np.ndarray:
-        return voice_embedding.whisper_embedding(samples)
+        return voice_embedding.whisper_embedding(samples, self.transcriber)
 
     def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
-        return voice_embedding.pooled_windows(voice_embedding.encoded_frames(samples), spans)
+        return voice_embedding.pooled_windows(voice_embedding.encoded_frames(samples, self.transcriber), spans)
 
 
 # The feature sets a served model may name in model.json's "features", in that order.
@@ -108,14 +120,15 @@ class LinearSpeechModel:
     CLIP_SCORE = LinearHead.CLIP_SCORE
 
     def __init__(self, model_file: Path, feature_names: tuple[str, ...] = AcousticFeatures.names,
-                 clips_file: Path | None = None):
+                 clips_file: Path | None = None, transcriber=None):
         if tuple(feature_names) not in FEATURE_READERS:
             raise ValueError(f"{model_file}: no reader for the features {list(feature_names)}; "
                              f"served: {[list(names) for names in FEATURE_READERS]}")
-        self.features = FEATURE_READERS[tuple(feature_names)]()
+        reader = FEATURE_READERS[tuple(feature_names)]
         described = "+".join(feature_names)
-        self.windows_head = LinearHead(model_file, self.features.width, described)
-        self.clips_head = LinearHead(clips_file, self.features.width, described) if clips_file else self.windows_head
+        self.windows_head = LinearHead(model_file, reader.width, described)
+        self.clips_head = LinearHead(clips_file, reader.width, described) if clips_file else self.windows_head
+        self.features = reader(transcriber)   # last: the heads' files are checked before the encoder loads
         self.arrays = self.windows_head.arrays
 
     def describe(self, samples: np.ndarray) -> np.ndarray:
@@ -159,9 +172,11 @@ def read_manifest(model_dir: Path) -> dict:
     return manifest
 
 
-def load_speech_model(model_dir: Path = MODEL_DIR):
+def load_speech_model(model_dir: Path = MODEL_DIR, transcriber=None):
     """The model in ``model_dir`` and its manifest. Raises ModelUnavailable when the files are
-    missing or damaged, or when the model is of a kind only training reads."""
+    missing or damaged, when the model is of a kind only training reads, or when its features
+    need the recogniser's encoder and its weights are missing or refused (``transcriber``: whose
+    encoder; the process-wide one by default)."""
     try:
         manifest = read_manifest(model_dir)
         model_class = SERVED_KINDS.get(manifest["kind"])
@@ -172,17 +187,21 @@ def load_speech_model(model_dir: Path = MODEL_DIR):
                 "ship one with python -m training.train_speech")
         clips = manifest.get("clips")
         return model_class(Path(model_dir) / manifest["file"], tuple(manifest.get("features", ("wide", "pitch"))),
-                           Path(model_dir) / clips["file"] if clips else None), manifest
+                           Path(model_dir) / clips["file"] if clips else None, transcriber), manifest
     except DAMAGED_MODEL_FILE_ERRORS as error:
         raise ModelUnavailable(f"speech model missing or damaged in {model_dir}: {error}") from error
+
+
+def clips_predictor(model):
+    """How ``model`` reads clips described whole: its clips head, where it has one."""
+    return getattr(model, "predict_clips_proba", model.predict_proba)   # training's other kinds: one head
 
 
 def classify_clips(model, clips: list[np.ndarray]) -> np.ndarray:
     """(N, 7) probabilities of a loaded model, one row per whole clip (16 kHz), as in training."""
     if not clips:
         return np.zeros((0, len(SPEECH_CLASSES)), np.float32)
-    predict = getattr(model, "predict_clips_proba", model.predict_proba)   # training's other kinds: one head
-    return predict(np.stack([model.describe(clip) for clip in clips]))
+    return clips_predictor(model)(np.stack([model.describe(clip) for clip in clips]))
 
 
 class SpeechAnalyzer:
@@ -227,7 +246,7 @@ class SpeechAnalyzer:
         model = self.model
         described = model.describe_windows(samples, [spans[i] for i in speaking], c)
         # a recording of one window is read whole, as a clip alone
-        predict = getattr(model, "predict_clips_proba", model.predict_proba) if len(spans) == 1 else model.predict_proba
+        predict = clips_predictor(model) if len(spans) == 1 else model.predict_proba
         probabilities = dict(zip(speaking, predict(described)))
         timeline = tuple(
             SpeechWindow(start=round(s, 2), end=round(e, 2), speech=i in probabilities,

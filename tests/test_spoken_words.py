@@ -147,6 +147,8 @@ def test_missing_weights_leave_the_rest_of_the_reading(tmp_path):
     from emotion.voice import VoiceAnalyzer
     from emotion.transcribe import Transcriber
 
+    # Only the words reader loses its weights here: the voice emotion model reads the same
+    # recogniser's encoder and refuses to load without it (tests/test_voice_embedding.py)
     analyzer = VoiceAnalyzer(words_reader=SpokenWordsReader(Transcriber(tmp_path)))  # empty folder: no weights
     result = analyzer.analyze(ASR / "clips" / "librispeech_61-70968-0000.wav")
     assert result.words is None and result.words_missing_reason == TRANSCRIPT_UNAVAILABLE

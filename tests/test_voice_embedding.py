@@ -88,6 +88,14 @@ def test_clips_and_windows_are_read_by_their_own_heads(tmp_path):
     np.testing.assert_allclose(single.predict_clips_proba(X), windows)
 
 
+def test_without_the_recognisers_weights_the_voice_model_refuses_to_load(tmp_path):
+    from emotion.speech import MODEL_DIR
+    from emotion.transcribe import Transcriber
+
+    with pytest.raises(ModelUnavailable, match="speech-to-text weights"):
+        load_speech_model(MODEL_DIR, transcriber=Transcriber(tmp_path))        # an empty folder: no weights
+
+
 def test_a_missing_clips_head_is_a_damaged_model(tmp_path):
     write_head(tmp_path / "linear.npz", 0)
     manifest = {"kind": "linear", "file": "linear.npz", "features": ["whisper"], "classes": list(SPEECH_CLASSES),

@@ -199,7 +199,7 @@ def make_speed_features(folder: Path, table, factor: float) -> dict:
 def speed_copies(folder: Path, table, factor: float) -> dict:
     """:func:`make_speed_features`, cached; the cache also follows the perturbation's code."""
     return cached(f"speed{factor}", table, lambda: make_speed_features(folder, table, factor),
-                  more_code=(speed_perturbed, make_speed_features))
+                  more_code=(load_clips, speed_perturbed, make_speed_features))
 
 
 def make_whisper_context_features(folder: Path, table, seed: int = 0, gain: float = 1.0) -> dict:
@@ -242,4 +242,4 @@ def whisper_context_features(folder: Path, table, seed: int = 0) -> dict:
     like :func:`whisper_features`."""
     return cached("whisper_context" + (f"_s{seed}" if seed else ""), table,
                   lambda: make_whisper_context_features(folder, table, seed),
-                  more_code=(REPO / "emotion" / "voice_embedding.py", make_whisper_context_features))
+                  more_code=(REPO / "emotion" / "voice_embedding.py", load_clips, make_whisper_context_features))

@@ -138,8 +138,8 @@ def linear_inputs(features: dict, names: list[str], rows: np.ndarray) -> np.ndar
 def training_rows(features: dict, y: np.ndarray, train: np.ndarray, config: dict) -> tuple[np.ndarray, np.ndarray]:
     """Inputs and labels of the ``train`` clips; with "speed_copies" in the config, each clip
     also played at those speeds (``features["wide@0.9"]`` ...), which sound like other voices;
-    with "views", each clip also read those other ways (``features["whisper@context"]``: heard
-    within a longer recording)."""
+    with "views", each clip also read those other ways (``features["whisper@1"]``: heard within
+    another recording; ``features["whisper@alone"]``: encoded alone)."""
     inputs = [linear_inputs(features, config["features"], train)]
     for copy in (*config.get("speed_copies", ()), *config.get("views", ())):
         inputs.append(linear_inputs(features, [f"{name}@{copy}" for name in config["features"]], train))
