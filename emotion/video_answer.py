@@ -19,9 +19,11 @@ class VideoAnswerAnalyzer:
     why the voice is missing.
 
     The voice (decoding the sound, its emotions, the transcript) is read in a second thread while
-    the main thread reads the frames: the two share nothing, and most of the work of each
-    (FFmpeg, TFLite, CTranslate2, numpy) runs outside Python's lock, so on 2 cores they overlap
-    (``bench.bench_video_answer``). ``concurrent=False`` reads faces, then voice."""
+    the main thread reads the frames. They read different models (models load one at a time,
+    :mod:`emotion.registry`), and most of the work of each (FFmpeg, TFLite, CTranslate2, numpy)
+    runs outside Python's lock, so on 2 cores they overlap (``bench.bench_video_answer``). A
+    video the face pass refuses is refused only once the voice thread has finished.
+    ``concurrent=False`` reads faces, then voice."""
 
     def __init__(self, faces=None, voices=None, camera_reader=None, fusion=None, concurrent: bool = True):
         from emotion.camera import CameraReader
