@@ -1,11 +1,12 @@
 """The whole analysis of a video answer (faces, camera delivery, wheel, voice, transcript, and
-face and voice fused), as shipped (the voice read in a second thread beside the faces) and with
-faces, then voice, side by side in one run.
+face and voice fused), as shipped (the voice read in a second thread beside the faces), with
+faces, then voice, and as shipped but with the recogniser re-reading the answer's last
+fraction of a second alone (as before issue 19's second session), side by side in one run.
 
     .venv/bin/python -m bench.bench_video_answer [--seconds 45] [--runs 3] [--sound speech|looped]
 
 Prints the median seconds of each and their fraction of the answer's length (goal: at most
-0.1 on 2 cores), runs alternating so machine noise hits both alike.
+0.1 on 2 cores), runs alternating so machine noise hits them alike.
 
 The answer: the fixture video ``av/timeline_1.webm`` looped to the length, with as its sound
 ``speech`` (the default: real continuous English speech, the ``asr/`` monologues joined, as an
@@ -46,8 +47,21 @@ def spoken_answer_clip(folder: Path, seconds: float) -> Path:
     return clip
 
 
+class TailReReadingTranscriber:
+    """The shipped recogniser, decoding the tail after the last window again (the old way)."""
+
+    def __init__(self, transcriber):
+        self.transcriber = transcriber
+
+    def transcribe(self, samples, **options):
+        return self.transcriber.transcribe(samples, re_read_tail=True, **options)
+
+
 def main() -> None:
+    from emotion.spoken import SpokenWordsReader
+    from emotion.transcribe import get_transcriber
     from emotion.video_answer import VideoAnswerAnalyzer
+    from emotion.voice import VoiceAnalyzer
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=45.0)
@@ -58,7 +72,9 @@ def main() -> None:
         make = spoken_answer_clip if args.sound == "speech" else looped_clip
         clip = make(Path(folder), args.seconds)
         analyzers = {"as shipped (voice beside faces)": VideoAnswerAnalyzer(),
-                     "faces, then voice": VideoAnswerAnalyzer(concurrent=False)}
+                     "faces, then voice": VideoAnswerAnalyzer(concurrent=False),
+                     "as shipped, tail re-read": VideoAnswerAnalyzer(voices=VoiceAnalyzer(
+                         words_reader=SpokenWordsReader(TailReReadingTranscriber(get_transcriber()))))}
         words = len(analyzers["faces, then voice"].analyze(clip).voice.words.transcript.words)   # warm-up
         times = {name: [] for name in analyzers}
         for _ in range(args.runs):
@@ -71,9 +87,10 @@ def main() -> None:
         median = statistics.median(measured)
         print(f"{name:<32} median {median:6.2f} s = {median / args.seconds:.3f} of its length "
               f"(runs {', '.join(f'{t:.2f}' for t in measured)})")
-    names = list(times)
-    ratio = statistics.median(times[names[0]]) / statistics.median(times[names[1]])
-    print(f"{names[0]} / {names[1]}: {ratio:.3f}")
+    shipped, *others = list(times)
+    for other in others:
+        ratio = statistics.median(times[shipped]) / statistics.median(times[other])
+        print(f"{shipped} / {other}: {ratio:.3f}")
 
 
 if __name__ == "__main__":

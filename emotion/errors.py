@@ -48,3 +48,8 @@ class NoSpeechFound(AnalysisError):
 
 class ModelUnavailable(RuntimeError):
     """The trained weights are missing or damaged: a deployment problem, not a user error."""
+
+
+class AnalysisStopped(Exception):
+    """The caller no longer wants the result (a video refused by its face pass stops its voice
+    pass); never shown to a user."""

@@ -16,7 +16,7 @@ import hashlib
 import logging
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 import numpy as np
 
@@ -53,6 +53,15 @@ FALLBACK_TEMPERATURES = [0.0, 0.4, 0.8]
 DECODING = {"language": "en", "beam_size": BEAM_SIZE, "word_timestamps": True,
             "condition_on_previous_text": False, "vad_filter": False,
             "temperature": FALLBACK_TEMPERATURES, "best_of": 1}
+# After a window whose sound ran to the end of the recording, faster-whisper decodes the sound
+# after its last word again as a window of its own. When that is less than this, the decoder has
+# already heard it in context and left it out (a word cut off as the recording stopped, or a
+# breath); alone and padded to 30 s it loops through every fallback temperature and writes
+# nothing or words nobody said: on a 45 s answer cut mid-word, 0.4 s of tail cost 3.5 s of the
+# 6.5 s transcript (issue 19; models/transcript/README.md).
+RE_READ_TAIL_SECONDS = 1.0
+WHISPER_WINDOW_SECONDS = 30.0
+WHISPER_FRAMES_PER_SECOND = 100       # a segment's ``seek``: its window's first 10 ms feature frame
 # A word at the end of the transcript over less sound than this was not said: Whisper stretches a
 # real last word into the silence after it, so the share of its span that sounds says little.
 MIN_WORD_SOUND_SECONDS = 0.04
@@ -129,27 +138,43 @@ class Transcriber:
 
     def transcribe(self, samples: np.ndarray, prompt: str | None = FILLER_PROMPT,
                    sound: "Contours | None" = None, drop_silent_ending: bool = True,
-                   decoding: dict | None = None) -> Transcript:
+                   decoding: dict | None = None, re_read_tail: bool = False) -> Transcript:
         """The words of ``samples`` (float32, :data:`SAMPLE_RATE`), in order.
 
         ``sound`` is :func:`emotion.delivery.contours` of the same samples when the caller has
         it (only its ``sounding`` is read; measured here from the loudness when omitted).
         ``drop_silent_ending=False`` keeps the words Whisper put over a silent ending;
-        ``decoding`` overrides faster-whisper settings of :data:`DECODING` (for measuring them)."""
+        ``decoding`` overrides faster-whisper settings of :data:`DECODING`, and ``re_read_tail=True``
+        decodes a short tail again as faster-whisper does (both for measuring them)."""
         samples = np.asarray(samples, dtype=np.float32)
         model = self._model.get()
         # The prompt goes in as faster-whisper's "hotwords", which lead every 30 s window: as
         # an initial_prompt (with condition_on_previous_text off) it leads the first window only,
         # and an 80 s answer kept 3 of its 11 fillers instead of 11 (models/transcript/README.md).
         segments, _ = model.transcribe(samples, hotwords=prompt, **(DECODING | (decoding or {})))
+        duration = len(samples) / SAMPLE_RATE
+        if not re_read_tail:
+            segments = until_heard_to_the_end(segments, duration)
         words = tuple(SpokenWord(text=word.word.strip(), start=round(float(word.start), 2),
                                  end=round(float(word.end), 2), probability=round(float(word.probability), 3),
                                  filler=filler_form(word.word) is not None)
                       for segment in segments for word in (segment.words or ()) if _is_word(word.word))
         if drop_silent_ending and words:
             words = drop_silent_ending_words(words, _sounding(samples, sound))
-        return Transcript(words=words, duration_seconds=round(len(samples) / SAMPLE_RATE, 2),
+        return Transcript(words=words, duration_seconds=round(duration, 2),
                           recogniser=self.recogniser)
+
+
+def until_heard_to_the_end(segments: Iterable, duration: float) -> Iterator:
+    """faster-whisper's segments (a lazy generator: each window is decoded when its first segment
+    is asked for), up to the segment that ends within :data:`RE_READ_TAIL_SECONDS` of the
+    recording's end in a window whose sound reached that end. Not asking for more then means the
+    last fraction of a second is not decoded a second time, alone."""
+    for segment in segments:
+        yield segment
+        window_start = segment.seek / WHISPER_FRAMES_PER_SECOND
+        if window_start + WHISPER_WINDOW_SECONDS >= duration and segment.end >= duration - RE_READ_TAIL_SECONDS:
+            return
 
 
 def _is_word(text: str) -> bool:

@@ -22,7 +22,8 @@ class VideoAnswerAnalyzer:
     the main thread reads the frames. They read different models (models load one at a time,
     :mod:`emotion.registry`), and most of the work of each (FFmpeg, TFLite, CTranslate2, numpy)
     runs outside Python's lock, so on 2 cores they overlap (``bench.bench_video_answer``). A
-    video the face pass refuses is refused only once the voice thread has finished.
+    video the face pass refuses stops the voice thread at its next stage (after the sound's
+    contours, or after the words) and is refused once it has stopped.
     ``concurrent=False`` reads faces, then voice."""
 
     def __init__(self, faces=None, voices=None, camera_reader=None, fusion=None, concurrent: bool = True):
@@ -47,6 +48,7 @@ class VideoAnswerAnalyzer:
         pass over the frames.
         """
         from concurrent.futures import ThreadPoolExecutor
+        from threading import Event
 
         report = progress or (lambda percent: None)
         report(5)
@@ -57,8 +59,13 @@ class VideoAnswerAnalyzer:
         # the pool's exit waits for the voice thread, also when the face pass raises: a job never
         # leaves a thread running (the job's deadline kills the whole child process)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="voice") as pool:
-            voice = pool.submit(self._voice, recording, read_emotions)
-            face, camera = self._faces(recording, read_emotions)
+            stop = Event()
+            voice = pool.submit(self._voice, recording, read_emotions, stop)
+            try:
+                face, camera = self._faces(recording, read_emotions)
+            except BaseException:
+                stop.set()      # the voice reading is no longer wanted
+                raise
             report(70)
             return self._answer(face, camera, voice.result())
 
@@ -71,10 +78,10 @@ class VideoAnswerAnalyzer:
             log.warning("no camera reading: %s", camera.unavailable)
         return face, camera
 
-    def _voice(self, recording: Path, read_emotions: bool):
+    def _voice(self, recording: Path, read_emotions: bool, stop=None):
         """(voice reading or None, why it is missing or None)."""
         try:
-            return self.voices.analyze(recording, read_emotions=read_emotions), None
+            return self.voices.analyze(recording, read_emotions=read_emotions, stop=stop), None
         except NoSpeechFound:
             return None, NO_SPEECH
         except AnalysisError as error:  # no sound track, or one that cannot be decoded

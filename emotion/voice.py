@@ -1,9 +1,11 @@
 """The voice entry point: vocal emotion over a recording and how the answer was delivered,
 from one decode of its sound (an audio file, or a video's sound track)."""
 from pathlib import Path
+from threading import Event
 
 from emotion import registry
 from emotion.base import VoiceAnalysis
+from emotion.errors import AnalysisStopped
 from emotion.model_info import model_info
 
 
@@ -20,7 +22,8 @@ class VoiceAnalyzer:
         self.speech = get_speech_analyzer() if model_dir is None else SpeechAnalyzer(self.model_dir)
         self.words = words_reader or SpokenWordsReader()
 
-    def analyze(self, recording: Path, read_emotions: bool = True, read_words: bool = True) -> VoiceAnalysis:
+    def analyze(self, recording: Path, read_emotions: bool = True, read_words: bool = True,
+                stop: "Event | None" = None) -> VoiceAnalysis:
         """Raises EmptyInput / UnreadableMedia for a file that cannot be decoded (or has no
         sound track) and NoSpeechFound when nothing in it is speech.
 
@@ -29,6 +32,8 @@ class VoiceAnalyzer:
         The words (transcript, their measures, their Big Five reading) are read from the same
         samples unless ``read_words`` is False; without a recogniser, ``words_missing_reason``
         says why there are none.
+
+        ``stop``, once set, ends the reading at its next stage with :class:`AnalysisStopped`.
         """
         from emotion.audio import load_audio
         from emotion.delivery import contours, measure_delivery
@@ -36,7 +41,9 @@ class VoiceAnalyzer:
         samples = load_audio(Path(recording))
         sound = contours(samples)
         delivery = measure_delivery(samples, sound)   # raises NoSpeechFound before any model runs
+        stop_if_asked(stop)
         words, missing = self.words.read(samples, sound) if read_words else (None, None)
+        stop_if_asked(stop)
         if not read_emotions:
             return VoiceAnalysis(timeline=(), summary=None, delivery=delivery, model=None,
                                  words=words, words_missing_reason=missing)
@@ -46,6 +53,11 @@ class VoiceAnalyzer:
         return VoiceAnalysis(timeline=emotions.timeline, summary=emotions.summary, delivery=delivery,
                              model=model_info("speech", self.model_dir), affect=voice_affect(emotions.timeline),
                              words=words, words_missing_reason=missing)
+
+
+def stop_if_asked(stop: "Event | None") -> None:
+    if stop is not None and stop.is_set():
+        raise AnalysisStopped("the voice reading is no longer wanted")
 
 
 def get_voice_analyzer() -> VoiceAnalyzer:

@@ -35,12 +35,18 @@ class Faces:
 
 
 class Voices:
+    """Works for ``seconds`` in stages of 10 ms, stopping between them as the real one does."""
+
     def __init__(self, started: threading.Event, seconds: float = 0.0, error: Exception | None = None):
         self.started, self.seconds, self.error, self.finished = started, seconds, error, False
 
-    def analyze(self, recording, read_emotions=True):
+    def analyze(self, recording, read_emotions=True, stop=None):
+        from emotion.voice import stop_if_asked
+
         self.started.set()
-        time.sleep(self.seconds)
+        for _ in range(round(self.seconds / 0.01)):
+            time.sleep(0.01)
+            stop_if_asked(stop)
         self.finished = True
         if self.error:
             raise self.error
@@ -68,13 +74,29 @@ def test_one_after_the_other_when_asked():
     assert faces.saw_voice is False and result.voice == "the voice reading"
 
 
-def test_a_refused_face_pass_waits_for_the_voice_thread_and_leaves_none_behind():
+def test_a_refused_face_pass_stops_the_voice_thread_and_leaves_none_behind():
     started = threading.Event()
-    voices = Voices(started, seconds=0.3)
+    voices = Voices(started, seconds=5.0)
+    began = time.perf_counter()
     with pytest.raises(EmptyInput):
         analyzer(Faces(started, fail=True), voices).analyze("answer.webm")
-    assert voices.finished
+    assert time.perf_counter() - began < 2.5 and not voices.finished      # stopped, not waited for
     assert not [thread for thread in threading.enumerate() if thread.name.startswith("voice")]
+
+
+@pytest.mark.slow
+def test_the_real_voice_reading_stops_between_its_stages_when_asked():
+    from emotion.errors import AnalysisStopped
+    from emotion.voice import VoiceAnalyzer
+
+    class NoWords:
+        def read(self, samples, sound=None):
+            raise AssertionError("the words were read after the stop")
+
+    stop = threading.Event()
+    stop.set()
+    with pytest.raises(AnalysisStopped):
+        VoiceAnalyzer(words_reader=NoWords()).analyze(FIXTURES / "av" / "timeline_1.webm", stop=stop)
 
 
 def test_a_voice_without_speech_is_said_so_from_the_thread():
