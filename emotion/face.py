@@ -40,6 +40,14 @@ SHIFT_PIXELS = 3
 SERVED_VIEWS = "flip"
 
 
+def diagonal_shifts(padded, shift: int = SHIFT_PIXELS) -> list:
+    """The four copies of each face shifted ``shift`` px diagonally, cut from faces padded by
+    ``shift`` on every side (axes 1 and 2: rows and columns; numpy arrays and tensors alike)."""
+    far = 2 * shift
+    return [padded[:, top:top + FACE_SIZE, left:left + FACE_SIZE]
+            for top, left in ((0, 0), (0, far), (far, 0), (far, far))]
+
+
 def load_face_network(model_file: Path):
     """The Keras network in ``model_file``; ModelUnavailable when it is missing or damaged."""
     import keras
@@ -72,10 +80,7 @@ class FaceEmotionModel:
             return tf.concat([tf.repeat(batch[:, :, :1], n, axis=2), batch, tf.repeat(batch[:, :, -1:], n, axis=2)], axis=2)
 
         def shifted(batch):
-            padded = edge_padded(batch, SHIFT_PIXELS)
-            far = 2 * SHIFT_PIXELS
-            return [batch] + [padded[:, top:top + FACE_SIZE, left:left + FACE_SIZE]
-                              for top, left in ((0, 0), (0, far), (far, 0), (far, far))]
+            return [batch] + diagonal_shifts(edge_padded(batch, SHIFT_PIXELS))
 
         @tf.function(input_signature=[tf.TensorSpec([None, FACE_SIZE, FACE_SIZE, 1], tf.float32)],
                      reduce_retracing=True)

@@ -68,6 +68,22 @@ def test_views_are_averaged_per_face_not_across_the_batch(analyzer):
     assert not np.allclose(together[0], together[1], atol=1e-3)
 
 
+def test_ten_views_are_the_face_its_four_shifts_and_their_mirrors():
+    """The 10-view average (measured in the card, not served) and the fusion training's numpy
+    views cut the same shifted copies."""
+    import cv2
+
+    from emotion.face import FaceEmotionModel
+    from training.fusion_data import shifted_views
+
+    faces = np.stack([cv2.imread(str(png), cv2.IMREAD_GRAYSCALE) for png in sorted((FIXTURES / "face").glob("*.png"))])
+    views = shifted_views(faces)                                  # (N, 5, 48, 48)
+    assert np.array_equal(views[:, 0], faces) and np.array_equal(views[:, 4, :-3, :-3], faces[:, 3:, 3:])
+    single = FaceEmotionModel(views="single")
+    each = [single.predict(views[:, k]) for k in range(5)] + [single.predict(views[:, k, :, ::-1]) for k in range(5)]
+    assert np.allclose(FaceEmotionModel(views="flip_shifts").predict(faces), np.mean(each, axis=0), atol=1e-5)
+
+
 def test_fer_fixture_faces_are_read_as_labelled(analyzer):
     import cv2
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion.face import FACE_CLASSES
+from emotion.face import FACE_CLASSES, SHIFT_PIXELS, diagonal_shifts
 from emotion.fusion_features import FACE_FRAMES_PER_SECOND, VOICE_WIDTH, voice_frames
 from emotion.speech_types import SPEECH_CLASSES
 
@@ -24,7 +24,6 @@ CACHE = Path("/tmp/poise_fusion")
 TRAIN_ACTORS = tuple(range(1, 15))        # 7 men (odd), 7 women (even)
 VALIDATION_ACTORS = tuple(range(15, 21))  # 15, 17, 19 men; 16, 18, 20 women
 FACE_VIEWS = 5
-SHIFT = 3
 P_FACE_GAP = 0.3
 # The speech classes in the face model's class order (FER2013's), the order fusion predicts in.
 VOICE_TO_FACE = np.array([FACE_CLASSES.index(name) for name in
@@ -33,11 +32,10 @@ assert len(VOICE_TO_FACE) == len(SPEECH_CLASSES)
 
 
 def shifted_views(faces48: np.ndarray) -> np.ndarray:
-    """(N, 48, 48) -> (N, FACE_VIEWS, 48, 48): the face and 4 diagonal SHIFT-px shifts, edges repeated."""
-    padded = np.pad(faces48, ((0, 0), (SHIFT, SHIFT), (SHIFT, SHIFT)), mode="edge")
-    far = 2 * SHIFT
-    shifts = [padded[:, top:top + 48, left:left + 48] for top, left in ((0, 0), (0, far), (far, 0), (far, far))]
-    return np.stack([faces48, *shifts], axis=1)
+    """(N, 48, 48) -> (N, FACE_VIEWS, 48, 48): the face and its 4 diagonal shifts (the face
+    model's "flip_shifts" views without the mirror images), edges repeated."""
+    padded = np.pad(faces48, ((0, 0), (SHIFT_PIXELS, SHIFT_PIXELS), (SHIFT_PIXELS, SHIFT_PIXELS)), mode="edge")
+    return np.stack([faces48, *diagonal_shifts(padded)], axis=1)
 
 
 def face_features(usage: str) -> dict[str, np.ndarray]:
