@@ -101,3 +101,17 @@ def test_the_face_card_repeats_the_shipped_run_s_figures():
     lines = [line for line in figures_markdown(metrics).splitlines() if line.strip()]
     assert len(lines) > 20
     assert [line for line in lines if line not in card] == []
+
+
+def test_an_ensemble_of_one_network_twice_reads_as_the_network(tiny_fer):
+    """training.face_ensemble: each member's row and the members' mean, on the tiny PublicTest."""
+    command = [sys.executable, "-m", "training.face_ensemble", "models/face/model.keras", "models/face/model.keras",
+               "--views", "single", "flip"]
+    env = {"POISE_FER_FILE": str(tiny_fer), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, env=env, timeout=600)
+    assert result.returncode == 0, result.stderr
+    rows = [line.split("|")[2:-1] for line in result.stdout.splitlines() if line.startswith("| models/face") or "mean of" in line]
+    assert len(rows) == 3 and rows[0] == rows[1] == rows[2]
+    assert "n = 28" in result.stdout and len(rows[0]) == 4
+    missing = subprocess.run([*command[:3], "no_such.keras"], cwd=REPO_ROOT, capture_output=True, text=True, env=env, timeout=600)
+    assert missing.returncode == 2 and "no_such.keras" in missing.stderr
