@@ -6,6 +6,7 @@ analyzer's internals.
 """
 from dataclasses import dataclass, field
 from pathlib import Path
+from threading import Event
 from typing import Protocol
 
 from emotion.affect_types import AffectPoint
@@ -186,7 +187,8 @@ class TextAnalyzerInterface(Protocol):
 
 
 class VoiceAnalyzerInterface(Protocol):
-    def analyze(self, recording: Path, read_emotions: bool = True) -> VoiceAnalysis: ...
+    def analyze(self, recording: Path, read_emotions: bool = True, read_words: bool = True,
+                stop: Event | None = None) -> VoiceAnalysis: ...
 
 
 class FaceAnalyzerInterface(Protocol):

@@ -15,8 +15,9 @@ measured in ``models/transcript/README.md``.
 import hashlib
 import logging
 import os
+import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Callable, Iterable
 
 import numpy as np
 
@@ -57,11 +58,9 @@ DECODING = {"language": "en", "beam_size": BEAM_SIZE, "word_timestamps": True,
 # after its last word again as a window of its own. When that is less than this, the decoder has
 # already heard it in context and left it out (a word cut off as the recording stopped, or a
 # breath); alone and padded to 30 s it loops through every fallback temperature and writes
-# nothing or words nobody said: on a 45 s answer cut mid-word, 0.4 s of tail cost 3.5 s of the
-# 6.5 s transcript (issue 19; models/transcript/README.md).
+# nothing or words nobody said: on a 45 s answer cut mid-word, 0.4 s of tail made the
+# transcript 4.7 s instead of 2.0 s (issue 19; models/transcript/README.md, "Speed").
 RE_READ_TAIL_SECONDS = 1.0
-WHISPER_WINDOW_SECONDS = 30.0
-WHISPER_FRAMES_PER_SECOND = 100       # a segment's ``seek``: its window's first 10 ms feature frame
 # A word at the end of the transcript over less sound than this was not said: Whisper stretches a
 # real last word into the silence after it, so the share of its span that sounds says little.
 MIN_WORD_SOUND_SECONDS = 0.04
@@ -127,7 +126,8 @@ class Transcriber:
         threads = int(os.environ.get("POISE_WHISPER_THREADS", "0")) or min(4, os.cpu_count() or 1)
         self.recogniser = f"whisper tiny.en (faster-whisper {faster_whisper.__version__}, {compute_type}, {device})"
         try:
-            return WhisperModel(str(folder), device=device, compute_type=compute_type, cpu_threads=threads)
+            return guarded_model_class(WhisperModel)(str(folder), device=device, compute_type=compute_type,
+                                                 cpu_threads=threads)
         except (RuntimeError, ValueError, OSError) as error:
             raise ModelUnavailable(f"speech-to-text model cannot be loaded from {folder}: {error}") from error
 
@@ -154,7 +154,7 @@ class Transcriber:
         segments, _ = model.transcribe(samples, hotwords=prompt, **(DECODING | (decoding or {})))
         duration = len(samples) / SAMPLE_RATE
         if not re_read_tail:
-            segments = until_heard_to_the_end(segments, duration)
+            segments = heard_segments(segments, lambda received: only_tail_left(received, duration, model))
         words = tuple(SpokenWord(text=word.word.strip(), start=round(float(word.start), 2),
                                  end=round(float(word.end), 2), probability=round(float(word.probability), 3),
                                  filler=filler_form(word.word) is not None)
@@ -165,16 +165,58 @@ class Transcriber:
                           recogniser=self.recogniser)
 
 
-def until_heard_to_the_end(segments: Iterable, duration: float) -> Iterator:
-    """faster-whisper's segments (a lazy generator: each window is decoded when its first segment
-    is asked for), up to the segment that ends within :data:`RE_READ_TAIL_SECONDS` of the
-    recording's end in a window whose sound reached that end. Not asking for more then means the
-    last fraction of a second is not decoded a second time, alone."""
-    for segment in segments:
-        yield segment
-        window_start = segment.seek / WHISPER_FRAMES_PER_SECOND
-        if window_start + WHISPER_WINDOW_SECONDS >= duration and segment.end >= duration - RE_READ_TAIL_SECONDS:
-            return
+class TailReached(Exception):
+    """Raised where faster-whisper would start a window that holds only a tail already heard."""
+
+
+# Per thread (the model is shared): what decides whether the next window may start, or None.
+_window_guard = threading.local()
+
+
+def guarded_model_class(whisper_model_class):
+    """faster-whisper's model class, asking :func:`refuse_window_if_only_tail_left` before it
+    encodes each window (its first step; the voice embedding encodes through the CTranslate2
+    model underneath, so it is never asked)."""
+
+    class GuardedWhisperModel(whisper_model_class):
+        def encode(self, features):
+            refuse_window_if_only_tail_left()
+            return super().encode(features)
+
+    return GuardedWhisperModel
+
+
+def refuse_window_if_only_tail_left() -> None:
+    refuse = getattr(_window_guard, "refuse", None)
+    if refuse is not None and refuse():
+        raise TailReached
+
+
+def heard_segments(segments: Iterable, tail_left: Callable[[list], bool]) -> list:
+    """All of faster-whisper's segments (a lazy generator: a window is decoded, all its segments
+    made, when its first one is asked for), except that no window starts once
+    ``tail_left(segments so far)`` holds."""
+    received = []
+    _window_guard.refuse = lambda: tail_left(received)
+    try:
+        for segment in segments:
+            received.append(segment)
+    except TailReached:
+        log.debug("the tail after %d segments was heard in context: not decoded again", len(received))
+    finally:
+        _window_guard.refuse = None
+    return received
+
+
+def only_tail_left(received: list, duration: float, model) -> bool:
+    """True when the last window decoded heard the recording's end (it started less than a
+    window's length before it) and its words run to within :data:`RE_READ_TAIL_SECONDS` of it."""
+    if not received:
+        return False
+    last = received[-1]
+    window_start = last.seek / model.frames_per_second     # ``seek``: the window's first feature frame
+    heard_the_end = window_start + model.feature_extractor.chunk_length >= duration
+    return heard_the_end and last.end >= duration - RE_READ_TAIL_SECONDS
 
 
 def _is_word(text: str) -> bool:

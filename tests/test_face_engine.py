@@ -78,7 +78,12 @@ def test_ten_views_are_the_face_its_four_shifts_and_their_mirrors():
 
     faces = np.stack([cv2.imread(str(png), cv2.IMREAD_GRAYSCALE) for png in sorted((FIXTURES / "face").glob("*.png"))])
     views = shifted_views(faces)                                  # (N, 5, 48, 48)
-    assert np.array_equal(views[:, 0], faces) and np.array_equal(views[:, 4, :-3, :-3], faces[:, 3:, 3:])
+    assert np.array_equal(views[:, 0], faces)
+    # windows at (0, 0), (0, 6), (6, 0), (6, 6) of the face padded by 3 px
+    assert np.array_equal(views[:, 1, 3:, 3:], faces[:, :-3, :-3])
+    assert np.array_equal(views[:, 2, 3:, :-3], faces[:, :-3, 3:])
+    assert np.array_equal(views[:, 3, :-3, 3:], faces[:, 3:, :-3])
+    assert np.array_equal(views[:, 4, :-3, :-3], faces[:, 3:, 3:])
     single = FaceEmotionModel(views="single")
     each = [single.predict(views[:, k]) for k in range(5)] + [single.predict(views[:, k, :, ::-1]) for k in range(5)]
     assert np.allclose(FaceEmotionModel(views="flip_shifts").predict(faces), np.mean(each, axis=0), atol=1e-5)
