@@ -97,6 +97,14 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def default_threads(cores: int | None = None) -> int:
+    """Half the cores, 1 to 4: the recogniser runs beside the face pass of a video answer (and
+    beside other jobs). On 2 cores one thread was faster than two even alone (a 45 s answer's
+    transcript 2.4 s against 3.4 s; the whole video analysis 0.084-0.092 of its length against
+    0.101-0.105, ``bench.bench_video_answer`` with POISE_WHISPER_THREADS=1 and 2, alternating)."""
+    return max(1, min(4, (cores or os.cpu_count() or 1) // 2))
+
+
 def _device() -> tuple[str, str]:
     """A GPU in int8 with float16 when CTranslate2 sees one (and POISE_FORCE_CPU is not 1),
     else the CPU in int8."""
@@ -123,7 +131,7 @@ class Transcriber:
         from faster_whisper import WhisperModel
 
         device, compute_type = _device()
-        threads = int(os.environ.get("POISE_WHISPER_THREADS", "0")) or min(4, os.cpu_count() or 1)
+        threads = int(os.environ.get("POISE_WHISPER_THREADS", "0")) or default_threads()
         self.recogniser = f"whisper tiny.en (faster-whisper {faster_whisper.__version__}, {compute_type}, {device})"
         try:
             return guarded_model_class(WhisperModel)(str(folder), device=device, compute_type=compute_type,

@@ -210,3 +210,9 @@ def test_an_answer_cut_mid_word_is_read_in_two_windows_not_three():
     assert read_once == 2 and len(windows) == 3
     assert sum(word.start > 30 for word in transcript.words) >= 20      # the second window's words
     assert transcript.words[-1].end <= 45.05
+
+
+def test_the_recogniser_takes_half_the_cores_leaving_the_rest_to_the_faces():
+    from emotion.transcribe import default_threads
+
+    assert [default_threads(cores) for cores in (1, 2, 3, 4, 8, 32)] == [1, 1, 1, 2, 4, 4]
