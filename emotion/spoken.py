@@ -28,12 +28,13 @@ class SpokenWordsReader:
         self._transcriber = transcriber
         self._text_analyzer = text_analyzer
 
-    def read(self, samples: np.ndarray, sound=None) -> tuple[SpokenWords | None, str | None]:
-        """The words and None, or None and the reason there are none."""
+    def read(self, samples: np.ndarray, sound=None, stop=None) -> tuple[SpokenWords | None, str | None]:
+        """The words and None, or None and the reason there are none. ``stop`` (an Event), once
+        set, ends the transcript before its next window (AnalysisStopped)."""
         from emotion.spoken_measures import measure_words
 
         try:
-            transcript = self.transcriber().transcribe(samples, sound=sound)
+            transcript = self.transcriber().transcribe(samples, sound=sound, stop=stop)
         except ModelUnavailable as error:
             log.warning("no transcript: %s", error)
             return None, TRANSCRIPT_UNAVAILABLE

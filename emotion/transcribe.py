@@ -23,7 +23,7 @@ import numpy as np
 
 from emotion import registry
 from emotion.audio import SAMPLE_RATE, STEP_SECONDS
-from emotion.errors import ModelUnavailable
+from emotion.errors import AnalysisStopped, ModelUnavailable
 from emotion.transcript_types import SpokenWord, Transcript, filler_form
 
 if TYPE_CHECKING:
@@ -146,14 +146,16 @@ class Transcriber:
 
     def transcribe(self, samples: np.ndarray, prompt: str | None = FILLER_PROMPT,
                    sound: "Contours | None" = None, drop_silent_ending: bool = True,
-                   decoding: dict | None = None, re_read_tail: bool = False) -> Transcript:
+                   decoding: dict | None = None, re_read_tail: bool = False,
+                   stop: threading.Event | None = None) -> Transcript:
         """The words of ``samples`` (float32, :data:`SAMPLE_RATE`), in order.
 
         ``sound`` is :func:`emotion.delivery.contours` of the same samples when the caller has
         it (only its ``sounding`` is read; measured here from the loudness when omitted).
         ``drop_silent_ending=False`` keeps the words Whisper put over a silent ending;
         ``decoding`` overrides faster-whisper settings of :data:`DECODING`, and ``re_read_tail=True``
-        decodes a short tail again as faster-whisper does (both for measuring them)."""
+        decodes a short tail again as faster-whisper does (both for measuring them). ``stop``,
+        once set, ends the transcript before its next 30 s window with AnalysisStopped."""
         samples = np.asarray(samples, dtype=np.float32)
         model = self._model.get()
         # The prompt goes in as faster-whisper's "hotwords", which lead every 30 s window: as
@@ -162,7 +164,7 @@ class Transcriber:
         segments, _ = model.transcribe(samples, hotwords=prompt, **(DECODING | (decoding or {})))
         duration = len(samples) / SAMPLE_RATE
         if not re_read_tail:
-            segments = heard_segments(segments, lambda received: only_tail_left(received, duration, model))
+            segments = heard_segments(segments, lambda received: only_tail_left(received, duration, model), stop)
         words = tuple(SpokenWord(text=word.word.strip(), start=round(float(word.start), 2),
                                  end=round(float(word.end), 2), probability=round(float(word.probability), 3),
                                  filler=filler_form(word.word) is not None)
@@ -200,12 +202,18 @@ def refuse_window_if_only_tail_left() -> None:
         raise TailReached
 
 
-def heard_segments(segments: Iterable, tail_left: Callable[[list], bool]) -> list:
+def heard_segments(segments: Iterable, tail_left: Callable[[list], bool],
+                   stop: threading.Event | None = None) -> list:
     """All of faster-whisper's segments (a lazy generator: a window is decoded, all its segments
     made, when its first one is asked for), except that no window starts once
-    ``tail_left(segments so far)`` holds."""
+    ``tail_left(segments so far)`` holds, nor once ``stop`` is set (AnalysisStopped)."""
     received = []
-    _window_guard.refuse = lambda: tail_left(received)
+
+    def refuse() -> bool:
+        if stop is not None and stop.is_set():
+            raise AnalysisStopped("the transcript is no longer wanted")
+        return tail_left(received)
+    _window_guard.refuse = refuse
     try:
         for segment in segments:
             received.append(segment)

@@ -22,8 +22,8 @@ class VideoAnswerAnalyzer:
     the main thread reads the frames. They read different models (models load one at a time,
     :mod:`emotion.registry`), and most of the work of each (FFmpeg, TFLite, CTranslate2, numpy)
     runs outside Python's lock, so on 2 cores they overlap (``bench.bench_video_answer``). A
-    video the face pass refuses stops the voice thread at its next stage (after the sound's
-    contours, or after the words) and is refused once it has stopped.
+    video the face pass refuses stops the voice thread at its next step (before the transcript's
+    next 30 s window, or between stages) and is refused once it has stopped.
     ``concurrent=False`` reads faces, then voice."""
 
     def __init__(self, faces=None, voices=None, camera_reader=None, fusion=None, concurrent: bool = True):

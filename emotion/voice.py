@@ -42,7 +42,7 @@ class VoiceAnalyzer:
         sound = contours(samples)
         delivery = measure_delivery(samples, sound)   # raises NoSpeechFound before any model runs
         stop_if_asked(stop)
-        words, missing = self.words.read(samples, sound) if read_words else (None, None)
+        words, missing = self.words.read(samples, sound, stop=stop) if read_words else (None, None)
         stop_if_asked(stop)
         if not read_emotions:
             return VoiceAnalysis(timeline=(), summary=None, delivery=delivery, model=None,

@@ -26,7 +26,7 @@ class StubTranscriber:
     def __init__(self, words=(), error=None):
         self.words, self.error, self.calls = words, error, 0
 
-    def transcribe(self, samples, sound=None):
+    def transcribe(self, samples, sound=None, stop=None):
         self.calls += 1
         if self.error:
             raise self.error

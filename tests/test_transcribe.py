@@ -216,3 +216,20 @@ def test_the_recogniser_takes_half_the_cores_leaving_the_rest_to_the_faces():
     from emotion.transcribe import default_threads
 
     assert [default_threads(cores) for cores in (1, 2, 3, 4, 8, 32)] == [1, 1, 1, 2, 4, 4]
+
+
+def test_a_stop_ends_the_transcript_before_its_next_window():
+    import threading
+
+    from emotion.errors import AnalysisStopped
+
+    stop = threading.Event()
+    segments, asked = windows_of((0, [12.0, 25.0]), (2500, [40.0]), (4000, [70.0]))
+
+    def tail_left(received):
+        if received:
+            stop.set()          # the face pass refuses the video while the second window starts
+        return False
+    with pytest.raises(AnalysisStopped):
+        heard_segments(segments, tail_left, stop)
+    assert asked == [0, 2500]

@@ -90,7 +90,7 @@ def test_the_real_voice_reading_stops_between_its_stages_when_asked():
     from emotion.voice import VoiceAnalyzer
 
     class NoWords:
-        def read(self, samples, sound=None):
+        def read(self, samples, sound=None, stop=None):
             raise AssertionError("the words were read after the stop")
 
     stop = threading.Event()
