@@ -102,7 +102,22 @@ def default_threads(cores: int | None = None) -> int:
     beside other jobs). On 2 cores one thread was faster than two even alone (a 45 s answer's
     transcript 2.4 s against 3.4 s; the whole video analysis 0.084-0.092 of its length against
     0.101-0.105, ``bench.bench_video_answer`` with POISE_WHISPER_THREADS=1 and 2, alternating)."""
-    return max(1, min(4, (cores or os.cpu_count() or 1) // 2))
+    return max(1, min(4, (cores or usable_cores()) // 2))
+
+
+def usable_cores() -> int:
+    """The cores this process may run on (a container's share, not the host's count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:          # not on Linux
+        return os.cpu_count() or 1
+
+
+def configured_threads() -> int:
+    configured = os.environ.get("POISE_WHISPER_THREADS", "0")
+    if not configured.isdigit():
+        raise ModelUnavailable(f"POISE_WHISPER_THREADS must be a whole number of threads, not {configured!r}")
+    return int(configured) or default_threads()
 
 
 def _device() -> tuple[str, str]:
@@ -131,7 +146,7 @@ class Transcriber:
         from faster_whisper import WhisperModel
 
         device, compute_type = _device()
-        threads = int(os.environ.get("POISE_WHISPER_THREADS", "0")) or default_threads()
+        threads = configured_threads()
         self.recogniser = f"whisper tiny.en (faster-whisper {faster_whisper.__version__}, {compute_type}, {device})"
         try:
             return guarded_model_class(WhisperModel)(str(folder), device=device, compute_type=compute_type,
@@ -213,14 +228,14 @@ def heard_segments(segments: Iterable, tail_left: Callable[[list], bool],
         if stop is not None and stop.is_set():
             raise AnalysisStopped("the transcript is no longer wanted")
         return tail_left(received)
-    _window_guard.refuse = refuse
+    outer, _window_guard.refuse = getattr(_window_guard, "refuse", None), refuse
     try:
         for segment in segments:
             received.append(segment)
     except TailReached:
         log.debug("the tail after %d segments was heard in context: not decoded again", len(received))
     finally:
-        _window_guard.refuse = None
+        _window_guard.refuse = outer
     return received
 
 
@@ -231,7 +246,8 @@ def only_tail_left(received: list, duration: float, model) -> bool:
         return False
     last = received[-1]
     window_start = last.seek / model.frames_per_second     # ``seek``: the window's first feature frame
-    heard_the_end = window_start + model.feature_extractor.chunk_length >= duration
+    window_seconds = model.feature_extractor.nb_max_frames / model.frames_per_second
+    heard_the_end = window_start + window_seconds >= duration
     return heard_the_end and last.end >= duration - RE_READ_TAIL_SECONDS
 
 

@@ -27,7 +27,7 @@ class StubTranscriber:
         self.words, self.error, self.calls = words, error, 0
 
     def transcribe(self, samples, sound=None, stop=None):
-        self.calls += 1
+        self.calls, self.stop = self.calls + 1, stop
         if self.error:
             raise self.error
         return Transcript(words=self.words, duration_seconds=len(samples) / 16_000, recogniser="stub")
@@ -47,6 +47,14 @@ class RecordingTextAnalyzer:
 def said(count: int, filler_every: int = 0) -> tuple[SpokenWord, ...]:
     return tuple(SpokenWord("um" if filler_every and i % filler_every == 0 else f"word{i}", i * 0.4, i * 0.4 + 0.3,
                             0.9, bool(filler_every and i % filler_every == 0)) for i in range(count))
+
+
+def test_the_reader_hands_the_stop_to_the_recogniser():
+    import threading
+
+    stub, stop = StubTranscriber(), threading.Event()
+    SpokenWordsReader(stub, RecordingTextAnalyzer()).read(SECOND, stop=stop)
+    assert stub.stop is stop
 
 
 def test_without_a_recogniser_the_words_are_missing_with_the_reason():

@@ -11,8 +11,7 @@ import pytest
 
 from emotion.audio import SAMPLE_RATE, load_audio
 from emotion.errors import ModelUnavailable
-from emotion.transcribe import (WEIGHTS_SHA256, Transcriber, drop_silent_ending_words, get_transcriber,
-                                heard_segments, only_tail_left, weights_folder)
+from emotion.transcribe import WEIGHTS_SHA256, Transcriber, drop_silent_ending_words, get_transcriber, weights_folder
 from emotion.transcript_types import SpokenWord
 from tests.conftest import DATASETS, REPO_ROOT
 
@@ -143,47 +142,6 @@ def test_normalising_treats_both_sides_alike():
     assert normalise("I'm here") == ["i'm", "here"]
 
 
-def windows_of(*windows):
-    """faster-whisper's lazy segments: (seek frame, [segment ends]) per window; like the real
-    generator, each window asks the guard before it is decoded, and ``asked`` lists them."""
-    from types import SimpleNamespace
-
-    from emotion.transcribe import refuse_window_if_only_tail_left
-
-    asked = []
-
-    def segments():
-        for seek, ends in windows:
-            refuse_window_if_only_tail_left()
-            asked.append(seek)
-            yield from (SimpleNamespace(seek=seek, end=end) for end in ends)
-    return segments(), asked
-
-
-def read_windows(duration, *windows):
-    from types import SimpleNamespace
-
-    model = SimpleNamespace(frames_per_second=100, feature_extractor=SimpleNamespace(chunk_length=30))
-    segments, asked = windows_of(*windows)
-    received = heard_segments(segments, lambda so_far: only_tail_left(so_far, duration, model))
-    return [segment.end for segment in received], asked
-
-
-def test_the_tail_a_window_already_heard_is_not_decoded_again():
-    # 45 s: the second window (from 28 s) runs to the end; its last word ends 0.4 s before it
-    assert read_windows(45.0, (0, [12.0, 25.4]), (2800, [36.0, 44.6]), (4460, [45.0])) == (
-        [12.0, 25.4, 36.0, 44.6], [0, 2800])
-    # every segment of the window that heard the end is kept, also after one near the end
-    assert read_windows(45.0, (0, [25.0]), (2500, [44.1, 44.8]), (4480, [45.0])) == (
-        [25.0, 44.1, 44.8], [0, 2500])
-    # an answer shorter than a window: its one window heard the end
-    assert read_windows(12.0, (0, [5.0, 11.5]), (1150, [12.0])) == ([5.0, 11.5], [0])
-    # the decoder stopped 3 s before the end: that sound was left unread, so it is decoded
-    assert read_windows(45.0, (0, [25.4]), (2540, [42.0]), (4200, [44.8])) == ([25.4, 42.0, 44.8], [0, 2540, 4200])
-    # a window ending near the recording's end without having heard it (it starts over 30 s before)
-    assert read_windows(30.2, (0, [29.5]), (2950, [30.1])) == ([29.5, 30.1], [0, 2950])
-
-
 def test_an_answer_cut_mid_word_is_read_in_two_windows_not_three():
     """A 45 s answer cut off mid-word (the monologues of bench.bench_video_answer's answer, without
     its Opus): after the second window, which heard the end, the cut word alone was decoded again,
@@ -210,26 +168,3 @@ def test_an_answer_cut_mid_word_is_read_in_two_windows_not_three():
     assert read_once == 2 and len(windows) == 3
     assert sum(word.start > 30 for word in transcript.words) >= 20      # the second window's words
     assert transcript.words[-1].end <= 45.05
-
-
-def test_the_recogniser_takes_half_the_cores_leaving_the_rest_to_the_faces():
-    from emotion.transcribe import default_threads
-
-    assert [default_threads(cores) for cores in (1, 2, 3, 4, 8, 32)] == [1, 1, 1, 2, 4, 4]
-
-
-def test_a_stop_ends_the_transcript_before_its_next_window():
-    import threading
-
-    from emotion.errors import AnalysisStopped
-
-    stop = threading.Event()
-    segments, asked = windows_of((0, [12.0, 25.0]), (2500, [40.0]), (4000, [70.0]))
-
-    def tail_left(received):
-        if received:
-            stop.set()          # the face pass refuses the video while the second window starts
-        return False
-    with pytest.raises(AnalysisStopped):
-        heard_segments(segments, tail_left, stop)
-    assert asked == [0, 2500]

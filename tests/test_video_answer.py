@@ -80,7 +80,7 @@ def test_a_refused_face_pass_stops_the_voice_thread_and_leaves_none_behind():
     began = time.perf_counter()
     with pytest.raises(EmptyInput):
         analyzer(Faces(started, fail=True), voices).analyze("answer.webm")
-    assert time.perf_counter() - began < 2.5 and not voices.finished      # stopped, not waited for
+    assert time.perf_counter() - began < 4.0 and not voices.finished      # stopped, not waited for (5 s)
     assert not [thread for thread in threading.enumerate() if thread.name.startswith("voice")]
 
 
@@ -97,6 +97,20 @@ def test_the_real_voice_reading_stops_between_its_stages_when_asked():
     stop.set()
     with pytest.raises(AnalysisStopped):
         VoiceAnalyzer(words_reader=NoWords()).analyze(FIXTURES / "av" / "timeline_1.webm", stop=stop)
+
+
+@pytest.mark.slow
+def test_the_real_voice_reading_hands_its_stop_to_the_words():
+    from emotion.voice import VoiceAnalyzer
+
+    class RecordedWords:
+        def read(self, samples, sound=None, stop=None):
+            self.stop = stop
+            return None, "not read in this test"
+
+    words, stop = RecordedWords(), threading.Event()
+    VoiceAnalyzer(words_reader=words).analyze(FIXTURES / "av" / "timeline_1.webm", read_emotions=False, stop=stop)
+    assert words.stop is stop
 
 
 def test_a_voice_without_speech_is_said_so_from_the_thread():
