@@ -53,3 +53,9 @@ class ModelUnavailable(RuntimeError):
 class AnalysisStopped(Exception):
     """The caller no longer wants the result (a video refused by its face pass stops its voice
     pass); never shown to a user."""
+
+
+def raise_if_stopped(stop, what: str) -> None:
+    """AnalysisStopped once ``stop`` (a threading.Event, or None: never) is set."""
+    if stop is not None and stop.is_set():
+        raise AnalysisStopped(f"{what} is no longer wanted")

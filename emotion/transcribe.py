@@ -23,7 +23,7 @@ import numpy as np
 
 from emotion import registry
 from emotion.audio import SAMPLE_RATE, STEP_SECONDS
-from emotion.errors import AnalysisStopped, ModelUnavailable
+from emotion.errors import ModelUnavailable, raise_if_stopped
 from emotion.transcript_types import SpokenWord, Transcript, filler_form
 
 if TYPE_CHECKING:
@@ -225,8 +225,7 @@ def heard_segments(segments: Iterable, tail_left: Callable[[list], bool],
     received = []
 
     def refuse() -> bool:
-        if stop is not None and stop.is_set():
-            raise AnalysisStopped("the transcript is no longer wanted")
+        raise_if_stopped(stop, "the transcript")
         return tail_left(received)
     outer, _window_guard.refuse = getattr(_window_guard, "refuse", None), refuse
     try:

@@ -5,7 +5,7 @@ from threading import Event
 
 from emotion import registry
 from emotion.base import VoiceAnalysis
-from emotion.errors import AnalysisStopped
+from emotion.errors import raise_if_stopped
 from emotion.model_info import model_info
 
 
@@ -23,7 +23,7 @@ class VoiceAnalyzer:
         self.words = words_reader or SpokenWordsReader()
 
     def analyze(self, recording: Path, read_emotions: bool = True, read_words: bool = True,
-                stop: "Event | None" = None) -> VoiceAnalysis:
+                stop: Event | None = None) -> VoiceAnalysis:
         """Raises EmptyInput / UnreadableMedia for a file that cannot be decoded (or has no
         sound track) and NoSpeechFound when nothing in it is speech.
 
@@ -41,9 +41,9 @@ class VoiceAnalyzer:
         samples = load_audio(Path(recording))
         sound = contours(samples)
         delivery = measure_delivery(samples, sound)   # raises NoSpeechFound before any model runs
-        stop_if_asked(stop)
+        raise_if_stopped(stop, "the voice reading")
         words, missing = self.words.read(samples, sound, stop=stop) if read_words else (None, None)
-        stop_if_asked(stop)
+        raise_if_stopped(stop, "the voice reading")
         if not read_emotions:
             return VoiceAnalysis(timeline=(), summary=None, delivery=delivery, model=None,
                                  words=words, words_missing_reason=missing)
@@ -53,11 +53,6 @@ class VoiceAnalyzer:
         return VoiceAnalysis(timeline=emotions.timeline, summary=emotions.summary, delivery=delivery,
                              model=model_info("speech", self.model_dir), affect=voice_affect(emotions.timeline),
                              words=words, words_missing_reason=missing)
-
-
-def stop_if_asked(stop: "Event | None") -> None:
-    if stop is not None and stop.is_set():
-        raise AnalysisStopped("the voice reading is no longer wanted")
 
 
 def get_voice_analyzer() -> VoiceAnalyzer:

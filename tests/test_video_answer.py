@@ -41,12 +41,12 @@ class Voices:
         self.started, self.seconds, self.error, self.finished = started, seconds, error, False
 
     def analyze(self, recording, read_emotions=True, stop=None):
-        from emotion.voice import stop_if_asked
+        from emotion.errors import raise_if_stopped
 
         self.started.set()
         for _ in range(round(self.seconds / 0.01)):
             time.sleep(0.01)
-            stop_if_asked(stop)
+            raise_if_stopped(stop, "the fake voice reading")
         self.finished = True
         if self.error:
             raise self.error
