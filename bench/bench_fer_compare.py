@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from emotion.face import get_face_analyzer
+from emotion.face_network import EnsembleFaceModel
 from training.evaluate_face import predict_all, scores
 from tests.conftest import DATASETS, FIXTURES, REPO_ROOT
 
@@ -28,7 +29,10 @@ def ours(npz: Path, videos: list[Path], fps: float, limit: int) -> dict:
     with np.load(npz) as data:
         rows = np.flatnonzero(data["usage"] == "PublicTest")[:limit]
         images, labels = data["images"][rows], data["labels"][rows].astype(int)
-    result = {"n": len(rows), "accuracy": scores(labels, predict_all(analyzer.model, images))["accuracy"]}
+    # "accuracy": faces read as videos are (the served network and its ensemble members);
+    # "network_accuracy": the served network alone, as the live overlay and single images are.
+    result = {"n": len(rows), "accuracy": scores(labels, predict_all(EnsembleFaceModel(), images))["accuracy"],
+              "network_accuracy": scores(labels, predict_all(analyzer.model, images))["accuracy"]}
     result["videos"] = {}
     for video in videos:
         analyzer.analyze_video(video, fps)  # warm up
@@ -61,7 +65,8 @@ def main() -> None:
 
     results = {"poise": ours(npz, args.video, args.fps, args.limit), "fer": theirs(npz, args.video, args.fps, args.limit)}
     ours_, fer = results["poise"], results["fer"]
-    print(f"PublicTest faces: {ours_['n']}; accuracy poise {ours_['accuracy']:.4f}, fer {fer['accuracy']:.4f} "
+    print(f"PublicTest faces: {ours_['n']}; accuracy poise {ours_['accuracy']:.4f} as videos are read "
+          f"(served network alone, as live: {ours_['network_accuracy']:.4f}), fer {fer['accuracy']:.4f} "
           f"({100 * (ours_['accuracy'] - fer['accuracy']):+.1f} points)")
     print(f"{'clip':<20}{'length s':>9}{'poise s':>9}{'fer s':>9}{'poise frac':>11}{'fer frac':>9}{'speed-up':>9}")
     for video in map(str, args.video):

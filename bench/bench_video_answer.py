@@ -1,7 +1,9 @@
 """The whole analysis of a video answer (faces, camera delivery, wheel, voice, transcript, and
 face and voice fused), as shipped (the voice read in a second thread beside the faces), with
 faces, then voice, and as shipped but with the recogniser re-reading the answer's last
-fraction of a second alone (as before issue 19's second session), side by side in one run.
+fraction of a second alone (as before issue 19's second session), and as shipped but with the
+served face network alone (before the ensemble: emotion.face_network.ensemble_members), side
+by side in one run.
 
     .venv/bin/python -m bench.bench_video_answer [--seconds 45] [--runs 3] [--sound speech|looped]
 
@@ -58,6 +60,7 @@ class TailReReadingTranscriber:
 
 
 def main() -> None:
+    from emotion.face import FaceAnalyzer
     from emotion.spoken import SpokenWordsReader
     from emotion.transcribe import get_transcriber
     from emotion.video_answer import VideoAnswerAnalyzer
@@ -74,7 +77,8 @@ def main() -> None:
         analyzers = {"as shipped (voice beside faces)": VideoAnswerAnalyzer(),
                      "faces, then voice": VideoAnswerAnalyzer(concurrent=False),
                      "as shipped, tail re-read": VideoAnswerAnalyzer(voices=VoiceAnalyzer(
-                         words_reader=SpokenWordsReader(TailReReadingTranscriber(get_transcriber()))))}
+                         words_reader=SpokenWordsReader(TailReReadingTranscriber(get_transcriber())))),
+                     "as shipped, one face network": VideoAnswerAnalyzer(faces=FaceAnalyzer(ensemble=False))}
         words = len(analyzers["faces, then voice"].analyze(clip).voice.words.transcript.words)   # warm-up
         times = {name: [] for name in analyzers}
         for _ in range(args.runs):

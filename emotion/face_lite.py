@@ -37,7 +37,7 @@ def lite_files(model_file: Path) -> tuple[Path, Path]:
 
 
 class LiteFaceNetwork:
-    """``run(prepared)``: (N, 48, 48, 1) float32 faces as :func:`emotion.face.prepare_faces`
+    """``run(prepared)``: (N, 48, 48, 1) float32 faces as :func:`emotion.face_network.prepare_faces`
     makes them -> ((N, width) penultimate features, (N, 7) probabilities), one view each.
 
     One interpreter, used under a lock (an interpreter is not safe across threads); its input

@@ -9,7 +9,7 @@ import numpy as np
 from emotion import registry
 from emotion.base import FACE_CLASSES
 from emotion.errors import ModelUnavailable
-from emotion.face import MODEL_FILE, FaceBackbone
+from emotion.face_network import MODEL_FILE, FaceBackbone
 from emotion.wheel_timeline import wheel_reading
 from emotion.wheel_types import DIMENSIONS, WheelReading
 

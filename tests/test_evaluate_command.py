@@ -51,7 +51,7 @@ def test_the_accuracy_the_face_analyzer_reports_is_what_the_shipped_model_scores
     it comes from the card's metrics.json. Scoring the committed model on all of PublicTest (3589 faces, ~25 s)
     must give that figure again, so a model swapped without its card (or a card edited by
     hand) fails here. 0.002 allows for float differences between CPUs; one face is 0.0003."""
-    from emotion.face import MODEL_FILE
+    from emotion.face_network import MODEL_FILE
     from emotion.model_info import model_info
 
     images, labels = public_test_faces()

@@ -73,7 +73,7 @@ def test_ten_views_are_the_face_its_four_shifts_and_their_mirrors():
     views cut the same shifted copies."""
     import cv2
 
-    from emotion.face import FaceEmotionModel
+    from emotion.face_network import FaceEmotionModel
     from training.fusion_data import shifted_views
 
     faces = np.stack([cv2.imread(str(png), cv2.IMREAD_GRAYSCALE) for png in sorted((FIXTURES / "face").glob("*.png"))])
@@ -295,7 +295,7 @@ def test_image_is_turned_upright_by_its_exif_orientation(tmp_path):
 @pytest.mark.parametrize("damage", ["empty", "truncated"])
 def test_damaged_face_model_is_model_unavailable(tmp_path, damage):
     from emotion.errors import ModelUnavailable
-    from emotion.face import MODEL_FILE, FaceEmotionModel
+    from emotion.face_network import MODEL_FILE, FaceEmotionModel
 
     damaged = tmp_path / "model.keras"
     shipped = MODEL_FILE.read_bytes()

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from emotion import face_lite
-from emotion.face import MODEL_FILE, FaceAnalyzer, FaceBackbone
+from emotion.face import FaceAnalyzer
+from emotion.face_network import MODEL_FILE, FaceBackbone
 from emotion.face_lite import LiteFaceNetwork, lite_files, lite_network_for, sha256_of
 from emotion.media import sample_video_frames
 from tests.conftest import FIXTURES

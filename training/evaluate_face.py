@@ -1,4 +1,5 @@
-"""Accuracy of the committed face model on FER2013-format faces (an .npz like the training data).
+"""Accuracy of the committed face model on FER2013-format faces (an .npz like the training data),
+read as the full video analysis reads them (the served network and its ensemble members).
 
     python -m training.evaluate face PATH_TO_NPZ
 
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion.face import FACE_CLASSES, FACE_SIZE, FaceEmotionModel
+from emotion.face_network import FACE_CLASSES, FACE_SIZE, MODEL_FILE, EnsembleFaceModel
 from training.class_scores import classification_scores
 
 BATCH_SIZE = 64  # faces per call; the served test-time views ("flip") double this
@@ -55,12 +56,15 @@ def scores(labels: np.ndarray, predicted: np.ndarray) -> dict:
     return classification_scores(labels, predicted, FACE_CLASSES)
 
 
-def predict_all(model: FaceEmotionModel, images: np.ndarray) -> np.ndarray:
+def predict_all(model, images: np.ndarray) -> np.ndarray:
+    """Predicted classes; ``model`` has ``predict`` ((N, 48, 48) uint8 -> (N, 7))."""
     return np.concatenate([model.predict(images[start:start + BATCH_SIZE]).argmax(axis=1)
                            for start in range(0, len(images), BATCH_SIZE)])
 
 
-def evaluate_face(path: Path, model_file: Path | None = None) -> dict:
+def evaluate_face(path: Path, model_file: Path = MODEL_FILE) -> dict:
+    """Faces read as videos are: the served network and its ensemble members, served views."""
     images, labels = load_faces(Path(path))
-    model = FaceEmotionModel(model_file) if model_file else FaceEmotionModel()
-    return {"task": "face", "n": int(len(labels)), **scores(labels, predict_all(model, images))}
+    model = EnsembleFaceModel(model_file)
+    return {"task": "face", "n": int(len(labels)), "networks": len(model.files),
+            **scores(labels, predict_all(model, images))}

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion.face import MODEL_FILE, FaceBackbone, load_face_network
+from emotion.face_network import MODEL_FILE, FaceBackbone, load_face_network
 from emotion.face_lite import LiteFaceNetwork, lite_files, sha256_of
 
 MAX_DIFFERENCE = 1e-4   # float32 re-ordering gives ~1e-6; anything near this is a wrong export

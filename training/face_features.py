@@ -24,7 +24,7 @@ KEYS = ("features", "labels", "probabilities")
 def compute_features(source: Path | None = None) -> dict[str, np.ndarray]:
     """{"train_features", "train_labels", "train_probabilities", "val_..."}: features (N, 256)
     float32, labels (N,) int64 in FACE_CLASSES order, probabilities (N, 7) float32."""
-    from emotion.face import FaceBackbone
+    from emotion.face_network import FaceBackbone
     from training.train_face import load_split
 
     backbone = FaceBackbone()

@@ -5,51 +5,21 @@
 
 Writes models/face/model.keras (weights only, no optimizer state), metrics.json (accuracy,
 macro-F1, per-class figures and confusion matrix for each test-time augmentation in
-emotion.face.TTA_VIEWS, "served" naming the one the product uses; training settings and
-history), confusion_matrix.png (served views), and the TFLite copy the video analysis
-reads faces with (training.export_face_lite).
+emotion.face_network.TTA_VIEWS; "served": what videos are read with, this network over the served
+views, or with ensemble members beside it (member_*.keras) their mean, measured by
+training.face_ensemble.measure_served; training settings and history), confusion_matrix.png (the
+served reading), and the TFLite copy the video analysis reads faces with (training.export_face_lite).
 """
 import argparse
 import json
-from pathlib import Path
 
 import numpy as np
 
-from emotion.face import FACE_CLASSES, SERVED_VIEWS, SHIFT_PIXELS, TTA_VIEWS, FaceEmotionModel
+from emotion.face_network import FACE_CLASSES, SERVED_VIEWS, SHIFT_PIXELS, TTA_VIEWS, FaceEmotionModel, ensemble_members
 from training.evaluate_face import predict_all, scores
+from training.face_confusion import confusion, draw_confusion
 from training.export_face_lite import export as export_lite
 from training.train_face import MODEL_DIR, REPO, RUNS, load_split
-
-
-def confusion(labels: np.ndarray, predicted: np.ndarray) -> np.ndarray:
-    matrix = np.zeros((len(FACE_CLASSES), len(FACE_CLASSES)), np.int64)
-    np.add.at(matrix, (labels, predicted), 1)
-    return matrix
-
-
-def draw_confusion(matrix: np.ndarray, path: Path, title: str) -> None:
-    """Row-normalised confusion matrix as a PNG, drawn with OpenCV (no plotting dependency)."""
-    import cv2
-
-    cell, left, top = 70, 110, 90
-    size = len(FACE_CLASSES)
-    image = np.full((top + cell * size + 20, left + cell * size + 20, 3), 255, np.uint8)
-    rates = matrix / np.maximum(matrix.sum(axis=1, keepdims=True), 1)
-    font = cv2.FONT_HERSHEY_SIMPLEX
-    cv2.putText(image, title, (10, 25), font, 0.6, (0, 0, 0), 1, cv2.LINE_AA)
-    cv2.putText(image, "rows: true class, columns: predicted (share of row)", (10, 50), font, 0.45, (60, 60, 60), 1, cv2.LINE_AA)
-    for i, name in enumerate(FACE_CLASSES):
-        cv2.putText(image, name, (8, top + i * cell + cell // 2 + 5), font, 0.5, (0, 0, 0), 1, cv2.LINE_AA)
-        cv2.putText(image, name[:5], (left + i * cell + 8, top - 8), font, 0.45, (0, 0, 0), 1, cv2.LINE_AA)
-        for j in range(size):
-            shade = int(255 - 200 * rates[i, j])
-            x, y = left + j * cell, top + i * cell
-            cv2.rectangle(image, (x, y), (x + cell, y + cell), (255, shade, shade), -1)
-            cv2.rectangle(image, (x, y), (x + cell, y + cell), (200, 200, 200), 1)
-            color = (255, 255, 255) if rates[i, j] > 0.5 else (0, 0, 0)
-            cv2.putText(image, f"{rates[i, j]:.2f}", (x + 12, y + 32), font, 0.5, color, 1, cv2.LINE_AA)
-            cv2.putText(image, str(matrix[i, j]), (x + 12, y + 52), font, 0.4, color, 1, cv2.LINE_AA)
-    cv2.imwrite(str(path), image)
 
 
 def compare(runs: list[str]) -> None:
@@ -80,17 +50,18 @@ def earlier_cycles(state: dict, run: str) -> list[dict]:
         return shipped.get("earlier_cycles", [])
     return [*shipped.get("earlier_cycles", []),
             {"run": shipped["run"], "epochs_trained": shipped["epochs_trained"],
-             "training_hours": shipped["training_hours"], "served_accuracy": shipped["served"]["accuracy"]}]
+             "training_hours": shipped["training_hours"], "served_accuracy": shipped[SERVED_VIEWS]["accuracy"]}]
 
 
 def worse_than_shipped(state: dict, run: str) -> str | None:
-    """Why shipping this run would make the product worse, or None. Training validates with the
-    mirrored-face average; that is the served view whenever SERVED_VIEWS is "flip"."""
+    """Why shipping this run would make the product worse, or None: the shipped network alone
+    (its served views; an ensemble's other members aside) read better. Training validates with
+    the mirrored-face average; that is the served view whenever SERVED_VIEWS is "flip"."""
     shipped_file = MODEL_DIR / "metrics.json"
     if SERVED_VIEWS != "flip" or not shipped_file.exists():
         return None
     shipped = json.loads(shipped_file.read_text())
-    accuracy = shipped.get("served", {}).get("accuracy")
+    accuracy = shipped.get(SERVED_VIEWS, {}).get("accuracy")
     if accuracy is not None and shipped.get("run") != run and state.get("best", 0.0) < accuracy:
         return (f"{run}'s best epoch validated at {state.get('best', 0.0):.4f}, below the shipped "
                 f"{shipped.get('run')} ({accuracy:.4f})")
@@ -135,6 +106,11 @@ def main() -> None:
     }
     (MODEL_DIR / "metrics.json").write_text(json.dumps(metrics, indent=1))
     export_lite(model_file, images[:512], "the first 512 FER2013 PublicTest faces")  # the copy videos are read with
+    if ensemble_members(model_file):  # videos read faces with the ensemble: measure it with this network in it
+        from training.face_ensemble import measure_served, served_markdown
+
+        metrics = measure_served(model_file)
+        print(served_markdown(metrics))
     print(figures_markdown(metrics))  # the tables for MODEL_CARD.md
     print(json.dumps({k: {"accuracy": v["accuracy"], "macro_f1": v["macro_f1"]} for k, v in results.items()}))
 
@@ -144,13 +120,13 @@ VIEW_NAMES = {"single": "none", "flip": "mean with the mirrored face",
 
 
 def figures_markdown(metrics: dict) -> str:
-    """The card's tables, generated so they always match metrics.json."""
-    shipped = metrics["served"]
+    """The card's tables for the served network alone, generated so they always match metrics.json."""
+    shipped = {"views": SERVED_VIEWS, **metrics[SERVED_VIEWS]}
     lines = [
         f"Validation: {metrics['validation']} (n = {metrics['n']}); best epoch {metrics['best_epoch']} "
         f"of {metrics['epochs_trained']} trained; {metrics['training_hours']} h of training "
         f"(Keras on {(metrics.get('settings') or {}).get('backend', 'tensorflow')}).",
-        *([f"Started from the weights of earlier cycles: " + "; ".join(
+        *(["Started from the weights of earlier cycles: " + "; ".join(
             f"{c['run']} ({c['epochs_trained']} epochs, {c['training_hours']} h, served accuracy {c['served_accuracy']:.4f})"
             for c in metrics["earlier_cycles"]) + f". All cycles: {sum(c['epochs_trained'] for c in metrics['earlier_cycles']) + metrics['epochs_trained']} "
             f"epochs, {sum(c['training_hours'] for c in metrics['earlier_cycles']) + metrics['training_hours']:.2f} h."]

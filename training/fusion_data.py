@@ -12,11 +12,12 @@ gains on these pairs is an upper bound for real answers, where face and voice go
 Training pairs: Training faces and actors TRAIN_ACTORS; validation pairs: PublicTest faces and
 the other actors (3 men, 3 women). Everything is cached outside the repository.
 """
+import hashlib
 from pathlib import Path
 
 import numpy as np
 
-from emotion.face import FACE_CLASSES, SHIFT_PIXELS, diagonal_shifts
+from emotion.face_network import FACE_CLASSES, SHIFT_PIXELS, diagonal_shifts
 from emotion.fusion_features import FACE_FRAMES_PER_SECOND, VOICE_WIDTH, voice_frames
 from emotion.speech_types import SPEECH_CLASSES
 
@@ -38,9 +39,19 @@ def shifted_views(faces48: np.ndarray) -> np.ndarray:
     return np.stack([faces48, *diagonal_shifts(padded)], axis=1)
 
 
+def networks_fingerprint() -> str:
+    """A short hash of the served face network and its ensemble members: a cache made with other
+    networks is never read."""
+    from emotion.face_lite import sha256_of
+    from emotion.face_network import MODEL_FILE, ensemble_members
+
+    return hashlib.sha256("".join(sha256_of(path) for path in (MODEL_FILE, *ensemble_members())).encode()).hexdigest()[:12]
+
+
 def face_features(usage: str) -> dict[str, np.ndarray]:
-    """{"features" (N, V, 256) float16, "probabilities" (N, V, 7) float32, "labels" (N,)}, cached."""
-    path = CACHE / f"faces_{usage}.npz"
+    """{"features" (N, V, 256) float16 (the served network's), "probabilities" (N, V, 7) float32
+    (the ensemble's, as videos read faces), "labels" (N,)}, cached."""
+    path = CACHE / f"faces_{usage}_{networks_fingerprint()}.npz"
     if path.is_file():
         with np.load(path) as stored:
             return dict(stored)
@@ -48,9 +59,9 @@ def face_features(usage: str) -> dict[str, np.ndarray]:
     from training.train_face import load_split
 
     faces, labels = load_split(usage)
-    backbone = FaceAnalyzer().backbone
+    reader = FaceAnalyzer().recorder()
     views = shifted_views(faces).reshape(-1, 48, 48)
-    features, probabilities = backbone.features(views, batch_size=512)
+    features, probabilities = reader.read(views)
     arrays = {"features": features.reshape(len(faces), FACE_VIEWS, -1).astype(np.float16),
               "probabilities": probabilities.reshape(len(faces), FACE_VIEWS, -1), "labels": labels}
     path.parent.mkdir(parents=True, exist_ok=True)

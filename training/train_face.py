@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion.face import FACE_CLASSES, FACE_SIZE, prepare_faces
+from emotion.face_network import FACE_CLASSES, FACE_SIZE, prepare_faces
 
 log = logging.getLogger("train_face")
 

@@ -85,7 +85,7 @@ def affect_scores(probabilities: np.ndarray, labels: np.ndarray, classes: tuple,
 
 def face_probabilities(npz: Path) -> tuple[np.ndarray, np.ndarray]:
     """The served face model's probabilities on PublicTest, and the labels; cached under /tmp."""
-    from emotion.face import MODEL_FILE, FaceEmotionModel
+    from emotion.face_network import MODEL_FILE, FaceEmotionModel
     from training.build_face_clips import public_test
 
     stamp = f"{MODEL_FILE.stat().st_size}-{int(MODEL_FILE.stat().st_mtime)}"

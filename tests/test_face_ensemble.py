@@ -1,0 +1,103 @@
+"""The face ensemble the full video analysis reads faces with (emotion.face_network.ensemble_members):
+the mean of the served network's probabilities and those of every member_*.keras beside it, while
+the features the wheel and the fusion read stay the served network's own."""
+import shutil
+
+import numpy as np
+import pytest
+
+from emotion.errors import ModelUnavailable
+from emotion.face import FaceAnalyzer, FeatureRecorder
+from emotion.face_lite import lite_files
+from emotion.face_network import MODEL_FILE, EnsembleFaceModel, FaceBackbone, ensemble_members
+from tests.conftest import FIXTURES, REPO_ROOT
+
+CLIP = FIXTURES / "av" / "timeline_1.webm"
+# A network trained from another start (training/checkpoints/face/README.md): a real second member.
+OTHER_NETWORK = REPO_ROOT / "training" / "checkpoints" / "face" / "xception48_s29" / "best.keras"
+
+
+class FixedBackbone:
+    """Reads every face the same: given features and probabilities, as FaceBackbone.features does."""
+
+    def __init__(self, features, probabilities):
+        self.width = len(features)
+        self._features, self._probabilities = np.float32(features), np.float32(probabilities)
+
+    def features(self, faces48):
+        n = len(faces48)
+        return np.tile(self._features, (n, 1)), np.tile(self._probabilities, (n, 1))
+
+
+def test_members_are_the_member_files_beside_the_served_network(tmp_path):
+    for name in ("model.keras", "member_3.keras", "member_2.keras", "best.keras", "member_2.tflite"):
+        (tmp_path / name).touch()
+    assert ensemble_members(tmp_path / "model.keras") == (tmp_path / "member_2.keras", tmp_path / "member_3.keras")
+    assert ensemble_members(tmp_path / "elsewhere" / "model.keras") == ()
+
+
+def test_the_recorder_averages_the_members_probabilities_and_keeps_the_served_features():
+    served = FixedBackbone([1.0, 2.0], [0.6, 0.1, 0.1, 0.1, 0.1, 0.0, 0.0])
+    member = FixedBackbone([9.0, 9.0], [0.0, 0.1, 0.1, 0.7, 0.1, 0.0, 0.0])
+    faces = np.zeros((3, 48, 48), np.uint8)
+    alone, together = FeatureRecorder(served), FeatureRecorder(served, (member,))
+    np.testing.assert_allclose(alone.predict(faces)[0], [0.6, 0.1, 0.1, 0.1, 0.1, 0.0, 0.0], atol=1e-6)
+    np.testing.assert_allclose(together.predict(faces), np.tile([0.3, 0.1, 0.1, 0.4, 0.1, 0.0, 0.0], (3, 1)), atol=1e-6)
+    np.testing.assert_allclose(together.features, np.tile([1.0, 2.0], (3, 1)))  # the served network's, never the member's
+    together.read(faces)  # reading a face again (the heat map's class) keeps nothing
+    assert len(together.features) == 3
+
+
+@pytest.fixture
+def ensemble(tmp_path):
+    """The committed network (with its TFLite copy) and a network from another start beside it."""
+    model_file = tmp_path / "model.keras"
+    shutil.copyfile(MODEL_FILE, model_file)
+    for source, copy in zip(lite_files(MODEL_FILE), lite_files(model_file)):
+        shutil.copyfile(source, copy)
+    shutil.copyfile(OTHER_NETWORK, tmp_path / "member_2.keras")
+    return model_file
+
+
+@pytest.mark.slow
+def test_a_video_is_read_with_the_mean_of_both_networks(ensemble, tmp_path):
+    analyzer = FaceAnalyzer(ensemble)
+    features = []
+    together = analyzer.analyze(CLIP, features_out=features)
+    assert len(analyzer.members) == 1 and analyzer.members[0].runtime == "keras"  # no TFLite copy of the member
+    served_only = tmp_path / "served"
+    served_only.mkdir()
+    shutil.copyfile(ensemble, served_only / "model.keras")
+    alone_features = []
+    alone = FaceAnalyzer(served_only / "model.keras").analyze(CLIP, features_out=alone_features)
+    assert [p.face_found for p in together.timeline] == [p.face_found for p in alone.timeline]
+    np.testing.assert_allclose(features[0], alone_features[0], atol=1e-4)  # the wheel's and fusion's input is unchanged
+
+    member_dir = tmp_path / "member"
+    member_dir.mkdir()
+    shutil.copyfile(OTHER_NETWORK, member_dir / "model.keras")
+    member = FaceAnalyzer(member_dir / "model.keras").analyze_video(CLIP)
+    differs = 0
+    for both, served, other in zip(together.timeline, alone.timeline, member.timeline):
+        if both.face_found:
+            for name, value in both.probabilities.items():
+                assert value == pytest.approx((served.probabilities[name] + other.probabilities[name]) / 2, abs=1e-4)
+            differs += served.probabilities != pytest.approx(both.probabilities, abs=1e-3)
+    assert differs > 0  # the member really changed the readings
+
+
+@pytest.mark.slow
+def test_the_evaluation_model_reads_faces_as_videos_do(ensemble):
+    networks = [FaceBackbone(ensemble), FaceBackbone(ensemble.with_name("member_2.keras"))]
+    faces = np.random.default_rng(3).integers(0, 256, (6, 48, 48), dtype=np.uint8)
+    expected = np.mean([backbone.features(faces)[1] for backbone in networks], axis=0)
+    model = EnsembleFaceModel(ensemble)
+    assert [path.name for path in model.files] == ["model.keras", "member_2.keras"]
+    np.testing.assert_allclose(model.predict(faces), expected, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_a_damaged_member_is_a_clear_model_error(ensemble):
+    ensemble.with_name("member_2.keras").write_bytes(b"not a network")
+    with pytest.raises(ModelUnavailable, match="member_2.keras"):
+        FaceAnalyzer(ensemble).analyze_video(CLIP)
