@@ -39,19 +39,19 @@ def shifted_views(faces48: np.ndarray) -> np.ndarray:
     return np.stack([faces48, *diagonal_shifts(padded)], axis=1)
 
 
-def networks_fingerprint() -> str:
-    """A short hash of the served face network and its ensemble members: a cache made with other
-    networks is never read."""
+def fingerprint(*model_files: Path) -> str:
+    """A short hash of these network files: a cache made with other networks is never read."""
     from emotion.face_lite import sha256_of
-    from emotion.face_network import MODEL_FILE, ensemble_members
 
-    return hashlib.sha256("".join(sha256_of(path) for path in (MODEL_FILE, *ensemble_members())).encode()).hexdigest()[:12]
+    return hashlib.sha256("".join(sha256_of(path) for path in model_files).encode()).hexdigest()[:12]
 
 
 def face_features(usage: str) -> dict[str, np.ndarray]:
-    """{"features" (N, V, 256) float16 (the served network's), "probabilities" (N, V, 7) float32
-    (the ensemble's, as videos read faces), "labels" (N,)}, cached."""
-    path = CACHE / f"faces_{usage}_{networks_fingerprint()}.npz"
+    """{"features" (N, V, 256) float16, "probabilities" (N, V, 7) float32, "labels" (N,)}: the
+    served network's alone, ensemble members aside, cached."""
+    from emotion.face_network import MODEL_FILE
+
+    path = CACHE / f"faces_{usage}_{fingerprint(MODEL_FILE)}.npz"
     if path.is_file():
         with np.load(path) as stored:
             return dict(stored)
@@ -59,14 +59,37 @@ def face_features(usage: str) -> dict[str, np.ndarray]:
     from training.train_face import load_split
 
     faces, labels = load_split(usage)
-    reader = FaceAnalyzer().recorder()
+    backbone = FaceAnalyzer().backbone
     views = shifted_views(faces).reshape(-1, 48, 48)
-    features, probabilities = reader.read(views)
+    features, probabilities = backbone.features(views, batch_size=512)
     arrays = {"features": features.reshape(len(faces), FACE_VIEWS, -1).astype(np.float16),
               "probabilities": probabilities.reshape(len(faces), FACE_VIEWS, -1), "labels": labels}
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, **arrays)
     return arrays
+
+
+def ensemble_probabilities(usage: str) -> np.ndarray:
+    """(N, V, 7) float32: the faces of ``usage`` in the same views, read as videos read faces (the
+    mean of the served network's probabilities and its ensemble members'), cached."""
+    from emotion.face import FaceAnalyzer
+    from emotion.face_network import MODEL_FILE, ensemble_members
+
+    members = ensemble_members()
+    if not members:
+        return face_features(usage)["probabilities"]
+    path = CACHE / f"ensemble_{usage}_{fingerprint(MODEL_FILE, *members)}.npy"
+    if path.is_file():
+        return np.load(path)
+    from training.train_face import load_split
+
+    faces, _ = load_split(usage)
+    views = shifted_views(faces).reshape(-1, 48, 48)
+    member_readings = [member.features(views, batch_size=512)[1] for member in FaceAnalyzer().members]
+    probabilities = np.mean([face_features(usage)["probabilities"].reshape(len(views), -1), *member_readings], axis=0)
+    probabilities = probabilities.reshape(len(faces), FACE_VIEWS, -1).astype(np.float32)
+    np.save(path, probabilities)
+    return probabilities
 
 
 def voice_sequences() -> dict[str, np.ndarray]:

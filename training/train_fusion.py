@@ -267,6 +267,7 @@ def main(argv=None) -> None:
     started = time.time()
     faces, voices = data.face_features("Training"), data.voice_sequences()
     public = data.face_features("PublicTest")
+    public["probabilities"] = data.ensemble_probabilities("PublicTest")  # the face channel as videos read it
     tune_half, validation_half = np.array_split(np.random.default_rng(SEED).permutation(len(public["labels"])), 2)
     validation_faces = {key: values[validation_half] for key, values in public.items()}
     tune_faces = faces if args.tune_faces == "training" else {key: values[tune_half] for key, values in public.items()}
