@@ -22,8 +22,8 @@ Figures = tuple[str, float | None, dict[str, float]]
 
 
 def _face_figures(metrics: dict) -> Figures:
-    served = metrics["served"]
-    return (metrics.get("run", "face"), served["accuracy"],
+    served = metrics["served"]  # as videos read faces: the served network, or its ensemble
+    return (served.get("name", metrics.get("run", "face")), served["accuracy"],
             {name: row["recall"] for name, row in served.get("per_class", {}).items()})
 
 

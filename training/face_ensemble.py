@@ -99,7 +99,9 @@ def measure_served(model_file: Path = MODEL_DIR / "model.keras") -> dict:
     by_views = {views: [member_probabilities(path, views, images) for path in files]
                 for views in dict.fromkeys((SERVED_VIEWS, "flip_shifts"))}
     predicted = np.mean(by_views[SERVED_VIEWS], axis=0).argmax(axis=1)
+    runs = [member_records().get(path.name, {}).get("run", path.stem) for path in files[1:]]
     metrics["served"] = {"views": SERVED_VIEWS, "networks": [path.name for path in files],
+                         "name": " + ".join([metrics.get("run", "face"), *runs]),
                          **scores(labels, predicted), "confusion": confusion(labels, predicted).tolist()}
     metrics["ensemble"] = {
         "members": {path.name: {**member_records().get(path.name, {"run": metrics.get("run")}),
