@@ -40,12 +40,12 @@ def video_reading(path: Path, frames_per_second: float) -> dict:
     from emotion.camera import CameraReader
     from emotion.wheel import wheel_of_faces
 
-    camera, features = CameraReader(), []
-    face = get_face_analyzer().analyze(path, frames_per_second, (camera,), features_out=features)
+    camera, outputs = CameraReader(), []
+    face = get_face_analyzer().analyze(path, frames_per_second, (camera,), outputs_out=outputs)
     summary = dataclasses.asdict(face.summary) | {"face_found_share": face.summary.face_share}
     seen = dataclasses.asdict(camera.result())
     return {"kind": "video", "timeline": dataclasses.asdict(face)["timeline"], "summary": summary,
-            "wheel": dataclasses.asdict(wheel_of_faces(face.timeline, features[0])),
+            "wheel": dataclasses.asdict(wheel_of_faces(face.timeline, outputs[0])),
             "affect": {"timeline": [dataclasses.asdict(point) for point in face.affect]},
             "gaze": seen["gaze"], "head": seen["head"], "blinks_per_minute": seen["blinks_per_minute"],
             "framing": seen["framing"], "camera_timeline": seen["timeline"]}

@@ -5,6 +5,7 @@ finds (BlazeFace); over a recording through :mod:`emotion.video`. The networks t
 The analyzer loads its networks lazily, once per process (see :mod:`emotion.registry`).
 """
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
@@ -18,33 +19,40 @@ from emotion.model_info import model_info
 from emotion.video import face_timeline
 
 
+class NetworkOutputs(NamedTuple):
+    """The served network's own outputs for a recording's frames with a face, in order: its
+    penultimate features and its probabilities (the wheel's heads were fitted and measured on
+    these; the timeline's probabilities are the ensemble's when it has members)."""
+    features: np.ndarray
+    probabilities: np.ndarray
+
+
 class FeatureRecorder:
-    """What :func:`emotion.video.face_timeline` reads faces with, when their features are wanted
-    too (the wheel's heads read them): each face's features from the backbone (the served
-    network), kept in the order read, which is the order of the frames with a face; and the
-    probabilities of the ensemble, the mean of the backbone's and the ``members``' (other
-    networks as :func:`emotion.face_network.member_backbone` loads them), each over the served views."""
+    """What :func:`emotion.video.face_timeline` reads faces with: the probabilities of the
+    ensemble, the mean of the backbone's (the served network) and the ``members``' (other networks
+    as :func:`emotion.face_network.member_backbone` loads them), each over the served views; and
+    the backbone's own outputs kept in the order read, which is the order of the frames with a
+    face (:attr:`outputs`, for the wheel)."""
 
     def __init__(self, backbone: FaceBackbone, members: tuple[FaceBackbone, ...] = ()):
         self.backbone = backbone
         self.members = tuple(members)
         self._features: list[np.ndarray] = []
-
-    def read(self, faces48: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(the backbone's features, the ensemble's probabilities) of these faces; nothing kept."""
-        features, probabilities = self.backbone.features(faces48)
-        if self.members:
-            probabilities = np.mean([probabilities, *(member.features(faces48)[1] for member in self.members)], axis=0)
-        return features, probabilities
+        self._probabilities: list[np.ndarray] = []
 
     def predict(self, faces48: np.ndarray) -> np.ndarray:
-        features, probabilities = self.read(faces48)
+        features, probabilities = self.backbone.features(faces48)
         self._features.append(features)
-        return probabilities
+        self._probabilities.append(probabilities)
+        if not self.members:
+            return probabilities
+        return np.mean([probabilities, *(member.features(faces48)[1] for member in self.members)], axis=0)
 
     @property
-    def features(self) -> np.ndarray:
-        return np.concatenate(self._features) if self._features else np.zeros((0, self.backbone.width), np.float32)
+    def outputs(self) -> NetworkOutputs:
+        if not self._features:
+            return NetworkOutputs(np.zeros((0, self.backbone.width), np.float32), np.zeros((0, len(FACE_CLASSES)), np.float32))
+        return NetworkOutputs(np.concatenate(self._features), np.concatenate(self._probabilities))
 
 
 class FaceAnalyzer:
@@ -54,13 +62,13 @@ class FaceAnalyzer:
     def __init__(self, model_file: Path = MODEL_FILE, settings: DetectorSettings = DetectorSettings(),
                  ensemble: bool = True):
         """``ensemble=False``: recordings are read by the served network alone, its members aside
-        (bench.bench_video_answer times both)."""
+        (bench.bench_video_answer times both; :attr:`info` still gives the ensemble's figures)."""
         self.detector = FaceDetector(settings)
         self._model_file = Path(model_file)
         self._model = registry.Lazy(lambda: FaceEmotionModel(self._model_file))
         self._backbone = registry.Lazy(self._load_backbone)
-        member_files = ensemble_members(self._model_file) if ensemble else ()
-        self._members = registry.Lazy(lambda: tuple(member_backbone(path) for path in member_files))
+        self._members = registry.Lazy(lambda: tuple(member_backbone(path) for path in (
+            ensemble_members(self._model_file) if ensemble else ())))
 
     @property
     def model(self) -> FaceEmotionModel:
@@ -93,15 +101,15 @@ class FaceAnalyzer:
         return model_info("face", self._model_file.parent)
 
     def analyze(self, recording: Path, frames_per_second: float = 5.0, frame_readers=(),
-                read_emotions: bool = True, features_out: list | None = None) -> FaceAnalysis | None:
+                read_emotions: bool = True, outputs_out: list | None = None) -> FaceAnalysis | None:
         """The faces of a recorded answer: timeline, summary and the strongest moment's heat map.
         ``frame_readers`` see every sampled colour frame and its face in the same pass (see
         :func:`emotion.video.face_timeline`); with ``read_emotions=False`` only they do (the
         emotion model never runs) and the result is None.
 
-        The result holds valence and arousal per frame (:mod:`emotion.affect`); ``features_out``
-        (a list), when given, gets the (faces, features) array of the frames with a face, in
-        order, for the wheel (:func:`emotion.wheel.wheel_of_faces`).
+        The result holds valence and arousal per frame (:mod:`emotion.affect`); ``outputs_out``
+        (a list), when given, gets the served network's :class:`NetworkOutputs` of the frames
+        with a face, in order, for the wheel (:func:`emotion.wheel.wheel_of_faces`).
 
         Raises UnreadableMedia for a file that cannot be decoded, NoFaceFound when emotions are
         read and no sampled frame shows a face.
@@ -114,10 +122,9 @@ class FaceAnalyzer:
             return None
         reader = self.recorder()
         faces, strongest_face = face_timeline(recording, self.detector, reader, frames_per_second, frame_readers)
-        if features_out is not None:
-            features_out.append(reader.features)
-        shown_class = int(reader.read(strongest_face[None])[1].argmax())  # the class the report shows for it
-        heatmap = heatmap_overlay_png(strongest_face, self.heatmap(strongest_face, shown_class))
+        if outputs_out is not None:
+            outputs_out.append(reader.outputs)
+        heatmap = heatmap_overlay_png(strongest_face, self.heatmap(strongest_face, strongest_class(faces)))
         return FaceAnalysis(timeline=faces.timeline, summary=faces.summary, heatmap_png=heatmap, model=self.info,
                             affect=face_affect(faces.timeline))
 
@@ -145,6 +152,13 @@ class FaceAnalyzer:
         if class_index is None:
             class_index = int(self.model.predict(face48[None]).argmax())
         return grad_cam(self.model.keras_model, prepare_faces(face48), class_index=class_index)
+
+
+def strongest_class(faces: VideoAnalysis) -> int:
+    """The class the report shows at the strongest moment (whose face the heat map explains)."""
+    point = min((point for point in faces.timeline if point.face_found),
+                key=lambda point: abs(point.time - faces.summary.strongest_moment))
+    return FACE_CLASSES.index(max(point.probabilities, key=point.probabilities.get))
 
 
 def _named(probabilities: np.ndarray) -> dict[str, float]:

@@ -5,6 +5,7 @@ the ensemble the full video analysis reads faces with (:func:`ensemble_members`)
 ``prepare_faces`` is the one pixel preparation shared by training and serving. Nothing here
 finds faces: :mod:`emotion.face` does that and calls these.
 """
+import json
 from pathlib import Path
 
 import numpy as np
@@ -145,16 +146,26 @@ class FaceBackbone:
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
 
-# The full video analysis averages the served network's probabilities with those of the other
-# networks trained from other starts that lie beside it (models/face/MODEL_CARD.md, "Ensemble"):
-# their errors differ, so the mean reads more faces right than any one of them. The live overlay,
-# single images, Grad-CAM and the wheel's and fusion's features keep the served network alone.
-MEMBER_PATTERN = "member_*.keras"
+# The full video analysis averages the served network's probabilities with those of networks
+# trained from other starts (models/face/MODEL_CARD.md, "Ensemble"): their errors differ, so the
+# mean reads more faces right than any one of them. The members are the networks listed in
+# members.json beside the served network, which training.face_ensemble writes only once a member
+# is exported and measured, so a file merely copied in is never read. The live overlay, single
+# images, Grad-CAM and the wheel keep the served network alone.
+MEMBERS_LIST = "members.json"
 
 
 def ensemble_members(model_file: Path = MODEL_FILE) -> tuple[Path, ...]:
-    """The ensemble's other networks: every ``member_*.keras`` beside ``model_file``, in name order."""
-    return tuple(sorted(Path(model_file).parent.glob(MEMBER_PATTERN)))
+    """The ensemble's other networks, in the order listed in ``members.json`` beside
+    ``model_file`` (none without one); ModelUnavailable when that list is unreadable."""
+    listing = Path(model_file).parent / MEMBERS_LIST
+    if not listing.is_file():
+        return ()
+    try:
+        names = list(json.loads(listing.read_text()))
+    except (OSError, ValueError, TypeError) as error:
+        raise ModelUnavailable(f"face ensemble list damaged: {listing} ({error})") from error
+    return tuple(listing.parent / name for name in names)
 
 
 def member_backbone(model_file: Path) -> FaceBackbone:
@@ -165,13 +176,13 @@ def member_backbone(model_file: Path) -> FaceBackbone:
 
 class EnsembleFaceModel:
     """Faces read as the full video analysis reads them, with Keras: the mean of the probabilities
-    of ``model_file`` and its :func:`ensemble_members`, each over the same test-time ``views``.
-    With no members it is ``model_file``'s network alone."""
+    of ``model_file`` and its :func:`ensemble_members` (or of the given ``files``), each over the
+    same test-time ``views``. With no members it is ``model_file``'s network alone."""
 
-    def __init__(self, model_file: Path = MODEL_FILE, views: str = SERVED_VIEWS):
-        self.files = (Path(model_file), *ensemble_members(model_file))
-        self.members = [FaceEmotionModel(path, views=views) for path in self.files]
+    def __init__(self, model_file: Path = MODEL_FILE, views: str = SERVED_VIEWS, files=None):
+        self.files = tuple(map(Path, files)) if files is not None else (Path(model_file), *ensemble_members(model_file))
+        self.networks = [FaceEmotionModel(path, views=views) for path in self.files]
 
     def predict(self, faces48: np.ndarray) -> np.ndarray:
         """(N, 48, 48) uint8 faces -> (N, 7) probabilities."""
-        return np.mean([member.predict(faces48) for member in self.members], axis=0)
+        return np.mean([network.predict(faces48) for network in self.networks], axis=0)

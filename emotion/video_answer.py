@@ -70,10 +70,10 @@ class VideoAnswerAnalyzer:
             return self._answer(face, camera, voice.result())
 
     def _faces(self, recording: Path, read_emotions: bool):
-        camera, features = self.camera_reader(), []
-        face = self.faces.analyze(recording, frame_readers=(camera,), read_emotions=read_emotions, features_out=features)
+        camera, outputs = self.camera_reader(), []
+        face = self.faces.analyze(recording, frame_readers=(camera,), read_emotions=read_emotions, outputs_out=outputs)
         if face is not None:
-            face = with_wheel(face, features[0])
+            face = with_wheel(face, outputs[0])
         if getattr(camera, "unavailable", None):
             log.warning("no camera reading: %s", camera.unavailable)
         return face, camera
@@ -110,7 +110,7 @@ def fused(reader, face, voice):
         return None
 
 
-def with_wheel(face, features):
+def with_wheel(face, outputs):
     """The face reading with its Plutchik wheel; without the wheel's heads, the rest stands."""
     import dataclasses
 
@@ -118,7 +118,7 @@ def with_wheel(face, features):
     from emotion.wheel import wheel_of_faces
 
     try:
-        return dataclasses.replace(face, wheel=wheel_of_faces(face.timeline, features))
+        return dataclasses.replace(face, wheel=wheel_of_faces(face.timeline, outputs))
     except ModelUnavailable as error:
         log.warning("no wheel reading: %s", error)
         return face

@@ -105,14 +105,15 @@ class WheelFrames:
         return reader.read(self.times, [by_frame.get(i) for i in range(len(self.times))])
 
 
-def wheel_of_faces(timeline, features: np.ndarray, reader: "WheelReader | None" = None) -> WheelReading:
-    """The wheel of a face timeline (:class:`emotion.base.TimelinePoint`s) from the backbone's
-    features of its frames with a face, in order (:class:`emotion.face.FeatureRecorder`): no
-    second pass of the network."""
+def wheel_of_faces(timeline, outputs, reader: "WheelReader | None" = None) -> WheelReading:
+    """The wheel of a face timeline (:class:`emotion.base.TimelinePoint`s) from the served
+    network's outputs for its frames with a face, in order (:class:`emotion.face.NetworkOutputs`,
+    kept by :class:`emotion.face.FeatureRecorder`): no second pass of the network, and the
+    network's own probabilities, as the heads were measured on them, even where the timeline
+    shows an ensemble's."""
     reader = reader or get_wheel_reader()
     found = [point for point in timeline if point.face_found]
-    probabilities = np.array([[point.probabilities[name] for name in FACE_CLASSES] for point in found], np.float32)
-    rows = iter(reader.dimensions_from_features(features, probabilities) if found else ())
+    rows = iter(reader.dimensions_from_features(outputs.features, outputs.probabilities) if found else ())
     return reader.read([point.time for point in timeline], [next(rows) if point.face_found else None for point in timeline])
 
 

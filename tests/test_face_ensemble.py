@@ -1,6 +1,7 @@
 """The face ensemble the full video analysis reads faces with (emotion.face_network.ensemble_members):
-the mean of the served network's probabilities and those of every member_*.keras beside it, while
-the features the wheel and the fusion read stay the served network's own."""
+the mean of the served network's probabilities and those of every member listed in members.json
+beside it, while the wheel keeps reading the served network's own outputs."""
+import json
 import shutil
 
 import numpy as np
@@ -29,23 +30,28 @@ class FixedBackbone:
         return np.tile(self._features, (n, 1)), np.tile(self._probabilities, (n, 1))
 
 
-def test_members_are_the_member_files_beside_the_served_network(tmp_path):
-    for name in ("model.keras", "member_3.keras", "member_2.keras", "best.keras", "member_2.tflite"):
+def test_members_are_the_networks_listed_beside_the_served_network(tmp_path):
+    for name in ("model.keras", "member_3.keras", "member_2.keras", "member_9.keras"):
         (tmp_path / name).touch()
-    assert ensemble_members(tmp_path / "model.keras") == (tmp_path / "member_2.keras", tmp_path / "member_3.keras")
-    assert ensemble_members(tmp_path / "elsewhere" / "model.keras") == ()
+    assert ensemble_members(tmp_path / "model.keras") == ()  # files merely copied in are not members
+    (tmp_path / "members.json").write_text(json.dumps({"member_3.keras": {"run": "b"}, "member_2.keras": {"run": "a"}}))
+    assert ensemble_members(tmp_path / "model.keras") == (tmp_path / "member_3.keras", tmp_path / "member_2.keras")
+    (tmp_path / "members.json").write_text("{cut short")
+    with pytest.raises(ModelUnavailable, match="members.json"):
+        ensemble_members(tmp_path / "model.keras")
 
 
-def test_the_recorder_averages_the_members_probabilities_and_keeps_the_served_features():
+def test_the_recorder_averages_the_members_probabilities_and_keeps_the_served_network_s_outputs():
     served = FixedBackbone([1.0, 2.0], [0.6, 0.1, 0.1, 0.1, 0.1, 0.0, 0.0])
     member = FixedBackbone([9.0, 9.0], [0.0, 0.1, 0.1, 0.7, 0.1, 0.0, 0.0])
     faces = np.zeros((3, 48, 48), np.uint8)
     alone, together = FeatureRecorder(served), FeatureRecorder(served, (member,))
     np.testing.assert_allclose(alone.predict(faces)[0], [0.6, 0.1, 0.1, 0.1, 0.1, 0.0, 0.0], atol=1e-6)
     np.testing.assert_allclose(together.predict(faces), np.tile([0.3, 0.1, 0.1, 0.4, 0.1, 0.0, 0.0], (3, 1)), atol=1e-6)
-    np.testing.assert_allclose(together.features, np.tile([1.0, 2.0], (3, 1)))  # the served network's, never the member's
-    together.read(faces)  # reading a face again (the heat map's class) keeps nothing
-    assert len(together.features) == 3
+    together.predict(faces[:1])
+    outputs = together.outputs  # the served network's, never the member's nor the mean
+    np.testing.assert_allclose(outputs.features, np.tile([1.0, 2.0], (4, 1)))
+    np.testing.assert_allclose(outputs.probabilities, np.tile([0.6, 0.1, 0.1, 0.1, 0.1, 0.0, 0.0], (4, 1)), atol=1e-6)
 
 
 @pytest.fixture
@@ -56,22 +62,24 @@ def ensemble(tmp_path):
     for source, copy in zip(lite_files(MODEL_FILE), lite_files(model_file)):
         shutil.copyfile(source, copy)
     shutil.copyfile(OTHER_NETWORK, tmp_path / "member_2.keras")
+    (tmp_path / "members.json").write_text(json.dumps({"member_2.keras": {"run": "xception48_s29"}}))
     return model_file
 
 
 @pytest.mark.slow
 def test_a_video_is_read_with_the_mean_of_both_networks(ensemble, tmp_path):
     analyzer = FaceAnalyzer(ensemble)
-    features = []
-    together = analyzer.analyze(CLIP, features_out=features)
+    outputs = []
+    together = analyzer.analyze(CLIP, outputs_out=outputs)
     assert len(analyzer.members) == 1 and analyzer.members[0].runtime == "keras"  # no TFLite copy of the member
     served_only = tmp_path / "served"
     served_only.mkdir()
     shutil.copyfile(ensemble, served_only / "model.keras")
-    alone_features = []
-    alone = FaceAnalyzer(served_only / "model.keras").analyze(CLIP, features_out=alone_features)
+    alone_outputs = []
+    alone = FaceAnalyzer(served_only / "model.keras").analyze(CLIP, outputs_out=alone_outputs)
     assert [p.face_found for p in together.timeline] == [p.face_found for p in alone.timeline]
-    np.testing.assert_allclose(features[0], alone_features[0], atol=1e-4)  # the wheel's and fusion's input is unchanged
+    for mine, served in zip(outputs[0], alone_outputs[0]):  # the wheel's input is the served network's alone
+        np.testing.assert_allclose(mine, served, atol=1e-4)
 
     member_dir = tmp_path / "member"
     member_dir.mkdir()
@@ -97,7 +105,11 @@ def test_the_evaluation_model_reads_faces_as_videos_do(ensemble):
 
 
 @pytest.mark.slow
-def test_a_damaged_member_is_a_clear_model_error(ensemble):
-    ensemble.with_name("member_2.keras").write_bytes(b"not a network")
+def test_a_damaged_or_missing_member_is_a_clear_model_error(ensemble):
+    member = ensemble.with_name("member_2.keras")
+    member.write_bytes(b"not a network")
+    with pytest.raises(ModelUnavailable, match="member_2.keras"):
+        FaceAnalyzer(ensemble).analyze_video(CLIP)
+    member.unlink()
     with pytest.raises(ModelUnavailable, match="member_2.keras"):
         FaceAnalyzer(ensemble).analyze_video(CLIP)

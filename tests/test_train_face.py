@@ -122,16 +122,15 @@ def test_an_ensemble_of_one_network_twice_reads_as_the_network(tiny_fer):
 def test_the_served_reading_is_measured_with_every_member(tiny_fer, tmp_path, monkeypatch):
     """training.face_ensemble.measure_served: metrics.json's "served" is the ensemble's reading of
     PublicTest (what training.evaluate face and the product's accuracy figure use), with its
-    confusion matrix, each member alone beside it."""
+    confusion matrix, each network alone beside it."""
     import shutil
 
-    from emotion.face_network import MODEL_FILE, EnsembleFaceModel
+    from emotion.face_network import MODEL_FILE, FaceBackbone
     from training import face_ensemble
-    from training.evaluate_face import predict_all, scores
+    from training.face_confusion import confusion
     from training.train_face import load_split
 
     monkeypatch.setenv("POISE_FER_FILE", str(tiny_fer))
-    monkeypatch.setattr(face_ensemble, "MEMBERS_FILE", tmp_path / "members.json")
     model_file = tmp_path / "model.keras"
     shutil.copyfile(MODEL_FILE, model_file)
     (tmp_path / "metrics.json").write_text(json.dumps({"run": "cycle3", "flip": {"accuracy": 0.66}}))
@@ -141,11 +140,14 @@ def test_the_served_reading_is_measured_with_every_member(tiny_fer, tmp_path, mo
 
     metrics = face_ensemble.measure_served(model_file)
     faces, labels = load_split("PublicTest")
-    expected = scores(labels, predict_all(EnsembleFaceModel(model_file), faces))
+    each = [FaceBackbone(path).features(faces)[1] for path in (model_file, tmp_path / "member_2.keras")]
     served = metrics["served"]
     assert served["networks"] == ["model.keras", "member_2.keras"] and served["name"] == "cycle3 + xception48_s29"
-    assert served["accuracy"] == pytest.approx(expected["accuracy"]) and np.sum(served["confusion"]) == len(labels) == 28
-    assert set(metrics["ensemble"]["members"]) == {"model.keras", "member_2.keras"}
+    assert served["confusion"] == confusion(labels, np.mean(each, axis=0).argmax(axis=1)).tolist()
+    assert np.sum(served["confusion"]) == len(labels) == 28
+    alone = metrics["ensemble"]["networks"]
+    assert alone["model.keras"]["flip_accuracy"] == pytest.approx(np.mean(each[0].argmax(axis=1) == labels), abs=1e-4)
+    assert alone["member_2.keras"]["run"] == "xception48_s29"
     assert json.loads((tmp_path / "metrics.json").read_text())["flip"] == {"accuracy": 0.66}  # the rest is kept
     assert (tmp_path / "confusion_matrix.png").stat().st_size > 1000
     assert face_ensemble.next_member_file(tmp_path).name == "member_3.keras"

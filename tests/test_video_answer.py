@@ -27,7 +27,7 @@ class Faces:
     def __init__(self, voice_started: threading.Event, fail: bool = False):
         self.voice_started, self.fail, self.saw_voice = voice_started, fail, None
 
-    def analyze(self, recording, frame_readers=(), read_emotions=True, features_out=None):
+    def analyze(self, recording, frame_readers=(), read_emotions=True, outputs_out=None):
         self.saw_voice = self.voice_started.wait(timeout=2.0)
         if self.fail:
             raise EmptyInput("The recording is empty (0 bytes).")

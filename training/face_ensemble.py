@@ -3,15 +3,17 @@ network as an ensemble member, and measure what the full video analysis serves.
 
     .venv/bin/python -m training.face_ensemble MODEL.keras [MODEL.keras ...] [--views flip flip_shifts] [--limit N]
     .venv/bin/python -m training.face_ensemble --ship RUN    # training/runs/face/RUN/best.keras -> models/face/member_N.keras
-    .venv/bin/python -m training.face_ensemble --measure     # re-measure the served ensemble only
+    .venv/bin/python -m training.face_ensemble --measure     # re-measure the served reading only
 
 The first form prints a markdown table (each network alone, and the mean of them) and ships
 nothing. ``--ship`` copies the run's best epoch beside the served network as the next
-``member_N.keras`` (weights only), exports its TFLite copy (training.export_face_lite), and
-measures the served reading: ``models/face/metrics.json`` gets "served" (the mean of the served
-network and every member, flip views: what videos are read with, and the figure the product
-shows) and "ensemble" (each member alone, and the 10-view mean), and confusion_matrix.png is
-redrawn. training.face_report calls ``measure_served`` too whenever it ships a new served network.
+``member_N.keras`` (weights only), exports its TFLite copy (training.export_face_lite), measures
+the ensemble with it, and only then lists it in ``members.json`` (with its run's record): the
+list is what the product reads (emotion.face_network.ensemble_members). ``metrics.json`` gets
+"served" (the mean of the served network and every member, flip views: what videos are read
+with, and the figure the product shows) and "ensemble" (each network alone, and the 10-view
+mean), and confusion_matrix.png is redrawn. training.face_report measures the served reading
+the same way whenever it ships a new served network.
 
 Members are weighted equally: weights tuned on PublicTest would be chosen on the faces they are
 measured on.
@@ -23,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion.face_network import (FACE_CLASSES, MEMBER_PATTERN, SERVED_VIEWS, TTA_VIEWS, FaceEmotionModel,
+from emotion.face_network import (FACE_CLASSES, MEMBERS_LIST, SERVED_VIEWS, TTA_VIEWS, FaceEmotionModel,
                                   ensemble_members)
 from training.evaluate_face import scores
 from training.face_confusion import confusion, draw_confusion
@@ -35,97 +37,105 @@ def member_probabilities(model_file: Path, views: str, faces: np.ndarray) -> np.
     return np.concatenate([model.predict(faces[start:start + 512]) for start in range(0, len(faces), 512)])
 
 
-def compare(members: list[Path], views_list: list[str], limit: int) -> None:
+def compare(networks: list[Path], views_list: list[str], limit: int) -> None:
     faces, labels = load_split("PublicTest")
     if limit:
         faces, labels = faces[:limit], labels[:limit]
-    print(f"FER2013 PublicTest, n = {len(labels)}; members weighted equally")
+    print(f"FER2013 PublicTest, n = {len(labels)}; networks weighted equally")
     print("| network | " + " | ".join(f"{views} accuracy | {views} macro-F1" for views in views_list) + " |")
     print("|---" * (1 + 2 * len(views_list)) + "|")
-    readings = {views: [member_probabilities(path, views, faces) for path in members] for views in views_list}
-    rows = [(str(path), [readings[views][i] for views in views_list]) for i, path in enumerate(members)]
-    rows.append((f"mean of the {len(members)}", [np.mean(readings[views], axis=0) for views in views_list]))
+    readings = {views: [member_probabilities(path, views, faces) for path in networks] for views in views_list}
+    rows = [(str(path), [readings[views][i] for views in views_list]) for i, path in enumerate(networks)]
+    rows.append((f"mean of the {len(networks)}", [np.mean(readings[views], axis=0) for views in views_list]))
     for name, probabilities in rows:
         cells = [scores(labels, p.argmax(1)) for p in probabilities]
         print(f"| {name} | " + " | ".join(f"{c['accuracy']:.4f} | {c['macro_f1']:.4f}" for c in cells) + " |")
 
 
-MEMBERS_FILE = MODEL_DIR / "members.json"  # each member's run, settings and history (metrics.json is rewritten on shipping)
-
-
-def member_records() -> dict:
-    return json.loads(MEMBERS_FILE.read_text()) if MEMBERS_FILE.exists() else {}
+def member_records(model_dir: Path = MODEL_DIR) -> dict:
+    """members.json: each listed member's run, settings and history (metrics.json is rewritten on shipping)."""
+    listing = model_dir / MEMBERS_LIST
+    return json.loads(listing.read_text()) if listing.exists() else {}
 
 
 def next_member_file(model_dir: Path = MODEL_DIR) -> Path:
     """member_2.keras for the first member beside model.keras (the served network is the first), then _3, ..."""
-    taken = [int(match.group(1)) for path in model_dir.glob(MEMBER_PATTERN)
+    taken = [int(match.group(1)) for path in model_dir.glob("member_*.keras")
              if (match := re.fullmatch(r"member_(\d+)\.keras", path.name))]
     return model_dir / f"member_{max(taken, default=1) + 1}.keras"
 
 
-def ship_member(run: str) -> Path:
-    """Copy a run's best epoch (weights only) beside the served network, with its TFLite copy;
-    the run's record goes in models/face/members.json."""
+def run_record(run: str) -> dict:
+    state = json.loads((RUNS / run / "state.json").read_text())
+    return {"run": run, "settings": state.get("settings"), "best_epoch": state.get("best_epoch"),
+            "epochs_trained": state["epoch"], "planned_epochs": state.get("planned_epochs"),
+            "training_hours": round(state["seconds"] / 3600, 2), "validated_accuracy": round(state["best"], 4),
+            "history": [{"epoch": h["epoch"], "val_acc": round(h["val_acc"], 4)} for h in state["history"]]}
+
+
+def ship_member(run: str, model_file: Path = MODEL_DIR / "model.keras") -> dict:
+    """Copy a run's best epoch (weights only) beside the served network with its TFLite copy,
+    measure the ensemble with it, then list it: until the last step the product does not read it."""
     import keras
 
     from training.export_face_lite import export as export_lite
 
-    run_dir = RUNS / run
-    state = json.loads((run_dir / "state.json").read_text())
-    member_file = next_member_file()
-    keras.models.load_model(run_dir / "best.keras", compile=False).save(member_file)
+    member_file = next_member_file(model_file.parent)
+    keras.models.load_model(RUNS / run / "best.keras", compile=False).save(member_file)
     export_lite(member_file, load_split("PublicTest")[0][:512], "the first 512 FER2013 PublicTest faces")
-    records = member_records()
-    records[member_file.name] = {
-        "run": run, "settings": state.get("settings"), "best_epoch": state.get("best_epoch"),
-        "epochs_trained": state["epoch"], "planned_epochs": state.get("planned_epochs"),
-        "training_hours": round(state["seconds"] / 3600, 2), "validated_accuracy": round(state["best"], 4),
-        "history": [{"epoch": h["epoch"], "val_acc": round(h["val_acc"], 4)} for h in state["history"]],
-    }
-    MEMBERS_FILE.write_text(json.dumps(records, indent=1) + "\n")
-    return member_file
-
+    records = {**member_records(model_file.parent), member_file.name: run_record(run)}
+    metrics = served_metrics(model_file, (model_file, *ensemble_members(model_file), member_file), records)
+    (model_file.parent / MEMBERS_LIST).write_text(json.dumps(records, indent=1) + "\n")
+    write_served(model_file, metrics)
+    return metrics
 
 
 def measure_served(model_file: Path = MODEL_DIR / "model.keras") -> dict:
-    """Score what videos are read with (the served network and its members, each over the served
-    views, probabilities averaged) on PublicTest; write it as metrics.json's "served" and
-    "ensemble" and redraw confusion_matrix.png. Returns the new metrics."""
-    metrics_file = model_file.parent / "metrics.json"
-    metrics = json.loads(metrics_file.read_text())
-    files = (model_file, *ensemble_members(model_file))
+    """Measure what videos are read with (the served network and its listed members) and write it."""
+    metrics = served_metrics(model_file, (model_file, *ensemble_members(model_file)), member_records(model_file.parent))
+    write_served(model_file, metrics)
+    return metrics
+
+
+def served_metrics(model_file: Path, files: tuple[Path, ...], records: dict) -> dict:
+    """metrics.json beside ``model_file`` with "served" (the mean of ``files``' probabilities, each
+    over the served views, on PublicTest, with its confusion matrix) and "ensemble" (each network
+    alone, and the 10-view mean) measured anew."""
+    metrics = json.loads((model_file.parent / "metrics.json").read_text())
     images, labels = load_split("PublicTest")
     by_views = {views: [member_probabilities(path, views, images) for path in files]
                 for views in dict.fromkeys((SERVED_VIEWS, "flip_shifts"))}
     predicted = np.mean(by_views[SERVED_VIEWS], axis=0).argmax(axis=1)
-    runs = [member_records().get(path.name, {}).get("run", path.stem) for path in files[1:]]
+    runs = [records.get(path.name, {}).get("run", path.stem) for path in files[1:]]
     metrics["served"] = {"views": SERVED_VIEWS, "networks": [path.name for path in files],
                          "name": " + ".join([metrics.get("run", "face"), *runs]),
                          **scores(labels, predicted), "confusion": confusion(labels, predicted).tolist()}
-    metrics["ensemble"] = {
-        "members": {path.name: {**member_records().get(path.name, {"run": metrics.get("run")}),
-                                **{f"{views}_accuracy": round(scores(labels, p[i].argmax(1))["accuracy"], 4)
-                                   for views, p in by_views.items()}}
-                    for i, path in enumerate(files)},
-        **{f"mean_{views}": scores(labels, np.mean(p, axis=0).argmax(1)) for views, p in by_views.items()},
-    }
-    metrics_file.write_text(json.dumps(metrics, indent=1))
+    alone = {path.name: {**records.get(path.name, {"run": metrics.get("run")}),
+                         **{f"{views}_accuracy": round(scores(labels, p[i].argmax(1))["accuracy"], 4)
+                            for views, p in by_views.items()}}
+             for i, path in enumerate(files)}
+    metrics["ensemble"] = {"networks": alone, **{f"mean_{views}": scores(labels, np.mean(p, axis=0).argmax(1))
+                                                 for views, p in by_views.items()}}
+    return metrics
+
+
+def write_served(model_file: Path, metrics: dict) -> None:
+    (model_file.parent / "metrics.json").write_text(json.dumps(metrics, indent=1))
     served = metrics["served"]
-    title = (f"PublicTest (n={len(labels)}), {len(files)} network{'s' if len(files) > 1 else ''}, "
+    count = len(served["networks"])
+    title = (f"PublicTest (n={int(np.sum(served['confusion']))}), {count} network{'s' if count > 1 else ''}, "
              f"accuracy {served['accuracy']:.3f}, macro-F1 {served['macro_f1']:.3f}")
     draw_confusion(np.array(served["confusion"]), model_file.parent / "confusion_matrix.png", title)
-    return metrics
 
 
 def served_markdown(metrics: dict) -> str:
     """The card's ensemble tables, generated so they always match metrics.json."""
     served, ensemble = metrics["served"], metrics["ensemble"]
     lines = ["| network | flip accuracy | 10-view accuracy |", "|---|---|---|"]
-    lines += [f"| {name} ({record.get('run')}) | {record.get('flip_accuracy', float('nan')):.4f} | "
-              f"{record.get('flip_shifts_accuracy', float('nan')):.4f} |" for name, record in ensemble["members"].items()]
+    lines += [f"| {name} ({record.get('run')}) | {record['flip_accuracy']:.4f} | {record['flip_shifts_accuracy']:.4f} |"
+              for name, record in ensemble["networks"].items()]
     lines += [f"| **mean of the {len(served['networks'])} (served in videos)** | **{served['accuracy']:.4f}** | "
-              f"{ensemble.get('mean_flip_shifts', {}).get('accuracy', float('nan')):.4f} |",
+              f"{ensemble['mean_flip_shifts']['accuracy']:.4f} |",
               "", "| class | recall | F1 |", "|---|---|---|"]
     lines += [f"| {name} | {v['recall']:.3f} | {v['f1']:.3f} |" for name, v in served["per_class"].items()]
     lines += ["", "Confusion matrix of the served reading (rows: true class, columns: predicted), counts:", "",
@@ -136,24 +146,26 @@ def served_markdown(metrics: dict) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("members", type=Path, nargs="*", help=".keras files (bare networks) to compare")
+    parser.add_argument("networks", type=Path, nargs="*", help=".keras files (bare networks) to compare")
     parser.add_argument("--views", nargs="+", choices=TTA_VIEWS, default=["flip", "flip_shifts"])
     parser.add_argument("--limit", type=int, default=0, help="the first N PublicTest faces only (0: all)")
-    parser.add_argument("--ship", metavar="RUN", help="ship this run's best epoch as the next ensemble member")
-    parser.add_argument("--measure", action="store_true", help="re-measure the served ensemble")
+    action = parser.add_mutually_exclusive_group()
+    action.add_argument("--ship", metavar="RUN", help="ship this run's best epoch as the next ensemble member")
+    action.add_argument("--measure", action="store_true", help="re-measure the served reading")
     args = parser.parse_args()
+    if (args.ship or args.measure) and args.networks:
+        parser.error("--ship and --measure take no model files")
+    if args.ship and not (RUNS / args.ship / "best.keras").is_file():
+        parser.error(f"no such run: {RUNS / args.ship / 'best.keras'}")
     if args.ship or args.measure:
-        if args.ship and not (RUNS / args.ship / "best.keras").is_file():
-            parser.error(f"no such run: {RUNS / args.ship / 'best.keras'}")
-        if args.ship:
-            print(f"shipped {ship_member(args.ship)}")
-        metrics = measure_served()
+        metrics = ship_member(args.ship) if args.ship else measure_served()
         print(served_markdown(metrics))
-        return print(json.dumps({"served_accuracy": metrics["served"]["accuracy"], "networks": metrics["served"]["networks"]}))
-    missing = [str(path) for path in args.members if not path.is_file()]
-    if missing or not args.members:
+        print(json.dumps({"served_accuracy": metrics["served"]["accuracy"], "networks": metrics["served"]["networks"]}))
+        return
+    missing = [str(path) for path in args.networks if not path.is_file()]
+    if missing or not args.networks:
         parser.error(f"no such model file: {', '.join(missing)}" if missing else "name the .keras files to compare")
-    compare(args.members, args.views, args.limit)
+    compare(args.networks, args.views, args.limit)
 
 
 if __name__ == "__main__":

@@ -13,11 +13,11 @@ served reading), and the TFLite copy the video analysis reads faces with (traini
 import argparse
 import json
 
-import numpy as np
 
-from emotion.face_network import FACE_CLASSES, SERVED_VIEWS, SHIFT_PIXELS, TTA_VIEWS, FaceEmotionModel, ensemble_members
+from emotion.face_network import FACE_CLASSES, SERVED_VIEWS, SHIFT_PIXELS, TTA_VIEWS, FaceEmotionModel
 from training.evaluate_face import predict_all, scores
-from training.face_confusion import confusion, draw_confusion
+from training.face_confusion import confusion
+from training.face_ensemble import measure_served, served_markdown
 from training.export_face_lite import export as export_lite
 from training.train_face import MODEL_DIR, REPO, RUNS, load_split
 
@@ -95,9 +95,6 @@ def main() -> None:
     for views in TTA_VIEWS:
         predicted = predict_all(FaceEmotionModel(model_file, views=views), images)
         results[views] = {**scores(labels, predicted), "confusion": confusion(labels, predicted).tolist()}
-    shipped = results["served"] = {"views": SERVED_VIEWS, **results[SERVED_VIEWS]}
-    draw_confusion(np.array(shipped["confusion"]), MODEL_DIR / "confusion_matrix.png",
-                   f"PublicTest (n={len(labels)}), accuracy {shipped['accuracy']:.3f}, macro-F1 {shipped['macro_f1']:.3f}")
     metrics = {
         "validation": "FER2013 PublicTest", "n": int(len(labels)), "run": args.run,
         "settings": state.get("settings"), "best_epoch": state.get("best_epoch"), "epochs_trained": state["epoch"],
@@ -106,14 +103,11 @@ def main() -> None:
     }
     (MODEL_DIR / "metrics.json").write_text(json.dumps(metrics, indent=1))
     export_lite(model_file, images[:512], "the first 512 FER2013 PublicTest faces")  # the copy videos are read with
-    if ensemble_members(model_file):  # videos read faces with the ensemble: measure it with this network in it
-        from training.face_ensemble import measure_served, served_markdown
-
-        metrics = measure_served(model_file)
-        print(served_markdown(metrics))
+    metrics = measure_served(model_file)  # "served": as videos read faces, with the ensemble's members if any
     print(figures_markdown(metrics))  # the tables for MODEL_CARD.md
-    print(json.dumps({k: {"accuracy": v["accuracy"], "macro_f1": v["macro_f1"]} for k, v in results.items()}))
-
+    print(served_markdown(metrics))
+    print(json.dumps({k: {"accuracy": metrics[k]["accuracy"], "macro_f1": metrics[k]["macro_f1"]}
+                      for k in (*TTA_VIEWS, "served")}))
 
 VIEW_NAMES = {"single": "none", "flip": "mean with the mirrored face",
               "flip_shifts": f"mean of 10 views: the face, 4 diagonal {SHIFT_PIXELS}-px shifts, and their mirror images"}

@@ -9,7 +9,8 @@ served models' probabilities. Also: the same with neutral placed at the lexicon'
 word, with each reading taken from the top class only, and (faces) how the smoothing window
 trades noise against blurring on simulated answers.
 
-Faces: FER2013 PublicTest (3,589), read by the served face model (emotion.face, flip views);
+Faces: FER2013 PublicTest (3,589), read as videos read them (emotion.face_network.EnsembleFaceModel:
+the served network and its ensemble members, flip views);
 probabilities cached under /tmp. PublicTest chose the face model's checkpoint, so its figures
 are slightly optimistic. Voices: RAVDESS actors 01-20 (1,200 clips), each clip read as the shipped recipe reads it
 (training.train_speech.shipped_recipe: for the Whisper-encoder model, within its actor's
@@ -84,17 +85,18 @@ def affect_scores(probabilities: np.ndarray, labels: np.ndarray, classes: tuple,
 # --- faces -----------------------------------------------------------------------------------
 
 def face_probabilities(npz: Path) -> tuple[np.ndarray, np.ndarray]:
-    """The served face model's probabilities on PublicTest, and the labels; cached under /tmp."""
-    from emotion.face_network import MODEL_FILE, FaceEmotionModel
+    """PublicTest's faces read as videos read them (the served network and its ensemble members),
+    and the labels; cached under /tmp."""
+    from emotion.face_network import EnsembleFaceModel
     from training.build_face_clips import public_test
 
-    stamp = f"{MODEL_FILE.stat().st_size}-{int(MODEL_FILE.stat().st_mtime)}"
+    model = EnsembleFaceModel()
+    stamp = ";".join(f"{path.name}:{path.stat().st_size}-{int(path.stat().st_mtime)}" for path in model.files)
     if FACE_PROBABILITIES.exists():
         with np.load(FACE_PROBABILITIES) as stored:
             if str(stored["stamp"]) == stamp:
                 return stored["probabilities"], stored["labels"]
     faces, labels, _ = public_test(npz)
-    model = FaceEmotionModel()
     probabilities = np.concatenate([model.predict(faces[i:i + 256]) for i in range(0, len(faces), 256)])
     np.savez(FACE_PROBABILITIES, probabilities=probabilities, labels=labels, stamp=stamp)
     return probabilities, labels
