@@ -11,11 +11,11 @@ from emotion.errors import ModelUnavailable
 from emotion.face import FaceAnalyzer, FeatureRecorder
 from emotion.face_lite import lite_files
 from emotion.face_network import MODEL_FILE, EnsembleFaceModel, FaceBackbone, ensemble_members
-from tests.conftest import FIXTURES, REPO_ROOT
+from tests.conftest import FIXTURES
 
 CLIP = FIXTURES / "av" / "timeline_1.webm"
-# A network trained from another start (training/checkpoints/face/README.md): a real second member.
-OTHER_NETWORK = REPO_ROOT / "training" / "checkpoints" / "face" / "xception48_s29" / "best.keras"
+# The shipped member, a network trained from another start: copied into folders of the tests' own.
+OTHER_NETWORK = MODEL_FILE.with_name("member_2.keras")
 
 
 class FixedBackbone:
@@ -113,3 +113,14 @@ def test_a_damaged_or_missing_member_is_a_clear_model_error(ensemble):
     member.unlink()
     with pytest.raises(ModelUnavailable, match="member_2.keras"):
         FaceAnalyzer(ensemble).analyze_video(CLIP)
+
+
+@pytest.mark.slow
+def test_the_committed_member_is_listed_and_read_through_its_own_tflite_copy():
+    from emotion.face_lite import sha256_of
+
+    assert ensemble_members() == (OTHER_NETWORK,)
+    lite_file, record_file = lite_files(OTHER_NETWORK)
+    record = json.loads(record_file.read_text())  # fails when the member is replaced and not exported again
+    assert record["source_sha256"] == sha256_of(OTHER_NETWORK) and record["sha256"] == sha256_of(lite_file)
+    assert [member.runtime for member in FaceAnalyzer().members] == ["tflite"]

@@ -95,13 +95,15 @@ def test_a_run_below_the_shipped_model_is_not_shipped(tmp_path, monkeypatch):
     assert face_report.worse_than_shipped({"best": 0.6400}, "cycle2") is None  # re-shipping the same run
 
 
-def test_the_face_card_repeats_the_shipped_run_s_figures():
+def test_the_face_card_repeats_the_shipped_figures():
+    """The served network's tables and the served reading's (the ensemble videos are read with)."""
+    from training.face_ensemble import served_markdown
     from training.face_report import figures_markdown
 
     metrics = json.loads((REPO_ROOT / "models" / "face" / "metrics.json").read_text())
     card = (REPO_ROOT / "models" / "face" / "MODEL_CARD.md").read_text()
-    lines = [line for line in figures_markdown(metrics).splitlines() if line.strip()]
-    assert len(lines) > 20
+    lines = [line for line in (figures_markdown(metrics) + served_markdown(metrics)).splitlines() if line.strip()]
+    assert len(lines) > 40
     assert [line for line in lines if line not in card] == []
 
 
@@ -134,8 +136,7 @@ def test_the_served_reading_is_measured_with_every_member(tiny_fer, tmp_path, mo
     model_file = tmp_path / "model.keras"
     shutil.copyfile(MODEL_FILE, model_file)
     (tmp_path / "metrics.json").write_text(json.dumps({"run": "cycle3", "flip": {"accuracy": 0.66}}))
-    shutil.copyfile(REPO_ROOT / "training" / "checkpoints" / "face" / "xception48_s29" / "best.keras",
-                    tmp_path / "member_2.keras")
+    shutil.copyfile(MODEL_FILE.with_name("member_2.keras"), tmp_path / "member_2.keras")  # the shipped member
     (tmp_path / "members.json").write_text(json.dumps({"member_2.keras": {"run": "xception48_s29"}}))
 
     metrics = face_ensemble.measure_served(model_file)
