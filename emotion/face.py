@@ -88,8 +88,8 @@ class FaceAnalyzer:
 
     @property
     def members(self) -> tuple[FaceBackbone, ...]:
-        """The ensemble's other networks, which recordings are read with too (none for a model
-        file with no ``member_*.keras`` beside it)."""
+        """The ensemble's other networks, which recordings are read with too (those listed in the
+        ``members.json`` beside the model file; none without one)."""
         return self._members.get()
 
     def recorder(self) -> FeatureRecorder:
