@@ -145,6 +145,10 @@ class FaceBackbone:
             return np.zeros((0, self.width), np.float32), np.zeros((0, 7), np.float32)
         return np.concatenate([p[0] for p in parts]), np.concatenate([p[1] for p in parts])
 
+    def predict(self, faces48: np.ndarray) -> np.ndarray:
+        """(N, 48, 48) uint8 faces -> (N, 7) probabilities (the served views)."""
+        return self.features(faces48)[1]
+
 
 # The full video analysis averages the served network's probabilities with those of networks
 # trained from other starts (models/face/MODEL_CARD.md, "Ensemble"): their errors differ, so the
@@ -169,19 +173,23 @@ def ensemble_members(model_file: Path = MODEL_FILE) -> tuple[Path, ...]:
 
 
 def member_backbone(model_file: Path) -> FaceBackbone:
-    """A network as videos read it: its TFLite copy when one matches it, else Keras."""
+    """A network as videos read it: its TFLite copy when one matches it (float32 for the served
+    network, int8 for members: training.export_face_lite), else Keras."""
     lite = lite_network_for(model_file)
     return FaceBackbone(lite=lite) if lite is not None else FaceBackbone(model_file)
 
 
 class EnsembleFaceModel:
-    """Faces read as the full video analysis reads them, with Keras: the mean of the probabilities
-    of ``model_file`` and its :func:`ensemble_members` (or of the given ``files``), each over the
-    same test-time ``views``. With no members it is ``model_file``'s network alone."""
+    """Faces read as the full video analysis reads them: the mean of the probabilities of
+    ``model_file`` and its :func:`ensemble_members` (or of the given ``files``). Over the served
+    views each network is read as videos read it (:func:`member_backbone`: the members' int8
+    copies included); over other ``views``, with Keras. With no members it is ``model_file``'s
+    network alone."""
 
     def __init__(self, model_file: Path = MODEL_FILE, views: str = SERVED_VIEWS, files=None):
         self.files = tuple(map(Path, files)) if files is not None else (Path(model_file), *ensemble_members(model_file))
-        self.networks = [FaceEmotionModel(path, views=views) for path in self.files]
+        self.networks = [member_backbone(path) if views == SERVED_VIEWS else FaceEmotionModel(path, views=views)
+                         for path in self.files]
 
     def predict(self, faces48: np.ndarray) -> np.ndarray:
         """(N, 48, 48) uint8 faces -> (N, 7) probabilities."""

@@ -126,3 +126,43 @@ def test_export_writes_a_copy_that_is_then_used(keras_only, real_faces):
     assert record["source_sha256"] == sha256_of(keras_only) and record["sha256"] == sha256_of(lite_file)
     assert record["largest_difference"] < 1e-4
     assert isinstance(lite_network_for(keras_only), LiteFaceNetwork)
+
+
+MEMBER_FILE = MODEL_FILE.with_name("member_2.keras")  # an ensemble member: videos read its int8 copy
+
+
+def test_an_int8_copy_of_a_member_is_exported_checked_and_then_used(tmp_path, real_faces):
+    from training.export_face_lite import MAX_INT8_MEAN_DIFFERENCE, MIN_INT8_AGREEMENT, export
+
+    member = tmp_path / "member_2.keras"
+    shutil.copyfile(MEMBER_FILE, member)
+    record = export(member, real_faces, "the faces of woman2.mp4", int8=True)
+    lite_file, record_file = lite_files(member)
+    assert json.loads(record_file.read_text()) == record and "int8" in record["quantised"]
+    assert record["sha256"] == sha256_of(lite_file) and record["class_agreement"] >= MIN_INT8_AGREEMENT
+    assert lite_file.stat().st_size < 0.5 * MEMBER_FILE.stat().st_size  # 8-bit weights, not 32
+    keras_probabilities = FaceBackbone(member).predict(real_faces)
+    int8_probabilities = FaceBackbone(lite=lite_network_for(member)).predict(real_faces)
+    assert np.mean(keras_probabilities.argmax(1) == int8_probabilities.argmax(1)) >= MIN_INT8_AGREEMENT
+    assert np.abs(int8_probabilities - keras_probabilities).mean() <= MAX_INT8_MEAN_DIFFERENCE  # close, not bit-equal
+    assert np.abs(int8_probabilities - keras_probabilities).max() > 1e-4
+
+
+def test_an_export_that_strays_from_keras_is_refused():
+    from training.export_face_lite import refusal
+
+    exact = {"largest_difference": 2e-6, "mean_probability_difference": 1e-7, "class_agreement": 1.0}
+    int8 = {"largest_difference": 0.15, "mean_probability_difference": 0.007, "class_agreement": 0.97}
+    assert refusal(exact, quantised=False) is None and refusal(int8, quantised=True) is None
+    assert "differs from Keras" in refusal({**exact, "largest_difference": 3e-3}, quantised=False)
+    assert "differs from Keras" in refusal(int8, quantised=False)  # the served network's copy must be exact
+    assert "class to 80.0%" in refusal({**int8, "class_agreement": 0.80}, quantised=True)
+    assert "on average" in refusal({**int8, "mean_probability_difference": 0.05}, quantised=True)
+
+
+def test_the_served_network_is_never_quantised():
+    from training.export_face_lite import main
+
+    with pytest.raises(SystemExit) as stopped:
+        main(["--int8"])  # its features feed fusion and the wheel, which were fitted on float32 outputs
+    assert stopped.value.code == 2
