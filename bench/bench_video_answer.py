@@ -1,9 +1,10 @@
 """The whole analysis of a video answer (faces, camera delivery, wheel, voice, transcript, and
 face and voice fused), as shipped (the voice read in a second thread beside the faces), with
 faces, then voice, and as shipped but with the recogniser re-reading the answer's last
-fraction of a second alone (as before issue 19's second session), and as shipped but with the
-served face network alone (before the ensemble: emotion.face_network.ensemble_members), side
-by side in one run.
+fraction of a second alone (as before issue 19's second session), as shipped but with the
+served face network alone (before the ensemble: emotion.face_network.ensemble_members), and as
+shipped but with the ensemble's members read through float32 instead of int8 TFLite copies
+(before 2026-12-01: training.export_face_lite), side by side in one run.
 
     .venv/bin/python -m bench.bench_video_answer [--seconds 45] [--runs 3] [--sound speech|looped]
 
@@ -49,6 +50,23 @@ def spoken_answer_clip(folder: Path, seconds: float) -> Path:
     return clip
 
 
+def float_members_model(folder: Path) -> Path:
+    """A copy of the served face model folder whose members' TFLite copies are float32 (exported
+    anew here) instead of the shipped int8 ones; returns its model.keras."""
+    import shutil
+
+    from emotion.face_network import MODEL_FILE, ensemble_members
+    from training.export_face_lite import export
+    from training.train_face import load_split
+
+    copy = folder / "face"
+    shutil.copytree(MODEL_FILE.parent, copy)
+    faces = load_split("PublicTest")[0][:512]
+    for member in ensemble_members(copy / MODEL_FILE.name):
+        export(member, faces, "the first 512 FER2013 PublicTest faces")
+    return copy / MODEL_FILE.name
+
+
 class TailReReadingTranscriber:
     """The shipped recogniser, decoding the tail after the last window again (the old way)."""
 
@@ -78,7 +96,9 @@ def main() -> None:
                      "faces, then voice": VideoAnswerAnalyzer(concurrent=False),
                      "as shipped, tail re-read": VideoAnswerAnalyzer(voices=VoiceAnalyzer(
                          words_reader=SpokenWordsReader(TailReReadingTranscriber(get_transcriber())))),
-                     "as shipped, one face network": VideoAnswerAnalyzer(faces=FaceAnalyzer(ensemble=False))}
+                     "as shipped, one face network": VideoAnswerAnalyzer(faces=FaceAnalyzer(ensemble=False)),
+                     "as shipped, float32 members": VideoAnswerAnalyzer(
+                         faces=FaceAnalyzer(float_members_model(Path(folder))))}
         words = len(analyzers["faces, then voice"].analyze(clip).voice.words.transcript.words)   # warm-up
         times = {name: [] for name in analyzers}
         for _ in range(args.runs):

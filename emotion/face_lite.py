@@ -1,6 +1,8 @@
-"""The served face network as TensorFlow Lite: the same weights as ``models/face/model.keras``,
-exported by ``python -m training.export_face_lite`` to ``model.tflite`` beside it, with a
-``model.tflite.json`` that records both files' SHA-256.
+"""Face networks as TensorFlow Lite: the same weights as ``models/face/model.keras`` (or an
+ensemble member's ``member_N.keras``), exported by ``python -m training.export_face_lite`` to
+``model.tflite`` beside it, with a ``model.tflite.json`` that records both files' SHA-256. The
+served network's copy is float32 (it matches Keras to ~1e-6); members' copies are int8, ~3x
+faster at the same accuracy (the record says ``"quantised"``).
 
 Why a second copy of the network: reading a video's faces on 2 cores, the TFLite interpreter
 (XNNPACK, one thread) takes about half the time Keras does, and it does not spin TensorFlow's

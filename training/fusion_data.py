@@ -40,10 +40,13 @@ def shifted_views(faces48: np.ndarray) -> np.ndarray:
 
 
 def fingerprint(*model_files: Path) -> str:
-    """A short hash of these network files: a cache made with other networks is never read."""
-    from emotion.face_lite import sha256_of
+    """A short hash of these network files and of the TFLite copies videos read them through: a
+    cache made with other networks, or with other copies of them (a member's int8 copy), is
+    never read."""
+    from emotion.face_lite import lite_files, sha256_of
 
-    return hashlib.sha256("".join(sha256_of(path) for path in model_files).encode()).hexdigest()[:12]
+    read = [path for model_file in model_files for path in (model_file, lite_files(model_file)[0]) if path.is_file()]
+    return hashlib.sha256("".join(sha256_of(path) for path in read).encode()).hexdigest()[:12]
 
 
 def face_features(usage: str) -> dict[str, np.ndarray]:

@@ -90,8 +90,10 @@ def face_probabilities(npz: Path) -> tuple[np.ndarray, np.ndarray]:
     from emotion.face_network import EnsembleFaceModel
     from training.build_face_clips import public_test
 
+    from training.fusion_data import fingerprint
+
     model = EnsembleFaceModel()
-    stamp = ";".join(f"{path.name}:{path.stat().st_size}-{int(path.stat().st_mtime)}" for path in model.files)
+    stamp = fingerprint(*model.files)  # the networks and the TFLite copies they are read through
     if FACE_PROBABILITIES.exists():
         with np.load(FACE_PROBABILITIES) as stored:
             if str(stored["stamp"]) == stamp:
