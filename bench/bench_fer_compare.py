@@ -3,8 +3,11 @@
     bash bench/setup_fer_baseline.sh            # once: a separate venv with fer
     .venv/bin/python -m bench.bench_fer_compare [--limit 3589] [--video PATH ...] [--fps 5]
 
-Accuracy on FER2013 PublicTest faces (our validation split; fer's model never saw them either,
-as far as its authors say) and whole-clip analysis time at the same sampling rate.
+Accuracy on FER2013 PublicTest faces (our validation split) and whole-clip analysis time at the
+same sampling rate. fer's network comes from oarriaga/face_classification, whose training script
+fits on the first 80 % of fer2013.csv's rows, unshuffled (exactly the 28,709 Training rows), and
+keeps the checkpoint of lowest loss on the rest (PublicTest and PrivateTest): like ours, it never
+trained on PublicTest but was chosen on it (models/face/MODEL_CARD.md, "Against the fer package").
 """
 import argparse
 import json

@@ -1,13 +1,13 @@
 """Face networks as TensorFlow Lite: the same weights as ``models/face/model.keras`` (or an
 ensemble member's ``member_N.keras``), exported by ``python -m training.export_face_lite`` to
 ``model.tflite`` beside it, with a ``model.tflite.json`` that records both files' SHA-256. The
-served network's copy is float32 (it matches Keras to ~1e-6); members' copies are int8, ~3x
-faster at the same accuracy (the record says ``"quantised"``).
+served network's copy is float32; members' copies are int8, ~3x faster at the same accuracy
+(the record says ``"quantised"``), and only members are ever read through one.
 
 Why a second copy of the network: reading a video's faces on 2 cores, the TFLite interpreter
 (XNNPACK, one thread) takes about half the time Keras does, and it does not spin TensorFlow's
 thread pool against the video decoder and the face detector running beside it (figures in
-models/face/MODEL_CARD.md, "Speed"). Its outputs match Keras's to ~1e-6. Training, Grad-CAM and
+models/face/MODEL_CARD.md, "Speed"). A float32 copy's outputs match Keras's to ~1e-6. Training, Grad-CAM and
 single images keep the Keras network.
 
 A copy that does not match the .keras file next to it (retrained and not exported again) or
@@ -74,9 +74,11 @@ class LiteFaceNetwork:
                     self._interpreter.get_tensor(self._outputs[PROBABILITIES]).copy())
 
 
-def lite_network_for(model_file: Path) -> LiteFaceNetwork | None:
+def lite_network_for(model_file: Path, quantised_ok: bool = False) -> LiteFaceNetwork | None:
     """The TFLite copy of ``model_file`` when one was exported from exactly that file and is
-    intact; otherwise None (logged), and the caller reads faces with Keras."""
+    intact; otherwise None (logged), and the caller reads faces with Keras. An int8 copy only
+    with ``quantised_ok`` (ensemble members): the served network's features feed fusion and the
+    wheel, which were fitted on float32 outputs."""
     lite_file, record_file = lite_files(model_file)
     if not (lite_file.is_file() and record_file.is_file() and Path(model_file).is_file()):
         return None
@@ -91,5 +93,8 @@ def lite_network_for(model_file: Path) -> LiteFaceNetwork | None:
         return None
     if record.get("sha256") != sha256_of(lite_file):
         log.warning("ignoring %s: it is not the file that was exported (SHA-256 differs)", lite_file)
+        return None
+    if "quantised" in record and not quantised_ok:
+        log.warning("ignoring %s: it is quantised, and %s is read at full precision", lite_file, Path(model_file).name)
         return None
     return LiteFaceNetwork(lite_file)

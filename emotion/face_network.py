@@ -175,7 +175,7 @@ def ensemble_members(model_file: Path = MODEL_FILE) -> tuple[Path, ...]:
 def member_backbone(model_file: Path) -> FaceBackbone:
     """A network as videos read it: its TFLite copy when one matches it (float32 for the served
     network, int8 for members: training.export_face_lite), else Keras."""
-    lite = lite_network_for(model_file)
+    lite = lite_network_for(model_file, quantised_ok=Path(model_file).name != MODEL_FILE.name)
     return FaceBackbone(lite=lite) if lite is not None else FaceBackbone(model_file)
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from emotion.errors import ModelUnavailable
 from emotion.face import FaceAnalyzer, FeatureRecorder
-from emotion.face_lite import lite_files
+from emotion.face_lite import lite_files, lite_network_for
 from emotion.face_network import MODEL_FILE, EnsembleFaceModel, FaceBackbone, ensemble_members
+from training.export_face_lite import MIN_INT8_AGREEMENT
 from tests.conftest import FIXTURES
 
 CLIP = FIXTURES / "av" / "timeline_1.webm"
@@ -105,6 +106,20 @@ def test_the_evaluation_model_reads_faces_as_videos_do(ensemble):
 
 
 @pytest.mark.slow
+def test_the_evaluation_model_reads_members_through_their_int8_copies(ensemble):
+    member = ensemble.with_name("member_2.keras")
+    for source, copy in zip(lite_files(OTHER_NETWORK), lite_files(member)):
+        shutil.copyfile(source, copy)
+    faces = np.random.default_rng(4).integers(0, 256, (8, 48, 48), dtype=np.uint8)
+    served = FaceBackbone(lite=lite_network_for(ensemble))
+    int8_member = FaceBackbone(lite=lite_network_for(member, quantised_ok=True))
+    model = EnsembleFaceModel(ensemble)
+    np.testing.assert_allclose(model.predict(faces), (served.predict(faces) + int8_member.predict(faces)) / 2, atol=1e-6)
+    through_keras = (FaceBackbone(ensemble).predict(faces) + FaceBackbone(member).predict(faces)) / 2
+    assert np.abs(model.predict(faces) - through_keras).max() > 1e-4  # really the int8 copy, not Keras
+
+
+@pytest.mark.slow
 def test_a_damaged_or_missing_member_is_a_clear_model_error(ensemble):
     member = ensemble.with_name("member_2.keras")
     member.write_bytes(b"not a network")
@@ -123,5 +138,5 @@ def test_the_committed_member_is_listed_and_read_through_its_own_tflite_copy():
     lite_file, record_file = lite_files(OTHER_NETWORK)
     record = json.loads(record_file.read_text())  # fails when the member is replaced and not exported again
     assert record["source_sha256"] == sha256_of(OTHER_NETWORK) and record["sha256"] == sha256_of(lite_file)
-    assert "int8" in record["quantised"] and record["class_agreement"] >= 0.95  # members are read through int8 copies
+    assert "int8" in record["quantised"] and record["class_agreement"] >= MIN_INT8_AGREEMENT  # read through int8 copies
     assert [member.runtime for member in FaceAnalyzer().members] == ["tflite"]

@@ -45,7 +45,7 @@ def fingerprint(*model_files: Path) -> str:
     never read."""
     from emotion.face_lite import lite_files, sha256_of
 
-    read = [path for model_file in model_files for path in (model_file, lite_files(model_file)[0]) if path.is_file()]
+    read = [path for model_file in model_files for path in (model_file, *lite_files(model_file)) if path.is_file()]
     return hashlib.sha256("".join(sha256_of(path) for path in read).encode()).hexdigest()[:12]
 
 
