@@ -1,7 +1,11 @@
 """Decoding any recording the product accepts to 16 kHz mono float32, with domain errors.
 
 soundfile reads wav, flac, ogg and mp3 directly; what it cannot read (browser webm/opus, the
-sound track of webm or mp4 video) goes through the ffmpeg command line, piped, never to disk.
+sound track of webm or mp4 video) goes through the ffmpeg command line, reading the file itself.
+Not a pipe: an MP4 whose index sits at its end needs ffmpeg to seek back, which a pipe allows
+only while the whole file is still in ffmpeg's buffer; piped, the same 54 kB fixture decoded to
+nothing in 2 of 6 analyses in a worker process. Bytes handed in are written to a temporary
+file first.
 """
 import logging
 import shutil
@@ -34,8 +38,7 @@ def load_audio(source: str | Path | bytes | np.ndarray, sample_rate: int | None 
     if isinstance(source, np.ndarray):
         samples, rate = source, sample_rate or SAMPLE_RATE
     else:
-        data = _read_bytes(source)
-        samples, rate = _decode(data)
+        samples, rate = _decode(_non_empty(source))
     samples = to_mono(np.asarray(samples, dtype=np.float32))
     if samples.size == 0:
         raise EmptyInput("The recording holds no sound.")
@@ -45,31 +48,42 @@ def load_audio(source: str | Path | bytes | np.ndarray, sample_rate: int | None 
     return samples[: MAX_RECORDING_SECONDS * SAMPLE_RATE]
 
 
-def _read_bytes(source: str | Path | bytes) -> bytes:
+def _non_empty(source: str | Path | bytes) -> Path | bytes:
+    """The file (as a Path) or the bytes; EmptyInput when there is nothing in them."""
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
-    else:
-        data = existing_file(source, "recording").read_bytes()
-    if not data:
+        if not data:
+            raise EmptyInput("The recording is empty (0 bytes).")
+        return data
+    path = existing_file(source, "recording")
+    if path.stat().st_size == 0:
         raise EmptyInput("The recording is empty (0 bytes).")
-    return data
+    return path
 
 
-def _decode(data: bytes) -> tuple[np.ndarray, int]:
+def _decode(source: Path | bytes) -> tuple[np.ndarray, int]:
     import io
+    import tempfile
 
     import soundfile as sf
 
     try:
-        samples, rate = sf.read(io.BytesIO(data), dtype="float32", always_2d=False)
+        samples, rate = sf.read(source if isinstance(source, Path) else io.BytesIO(source), dtype="float32",
+                                always_2d=False)
         return samples, int(rate)
     except (sf.LibsndfileError, RuntimeError, TypeError, ValueError):
         pass  # not a format libsndfile knows: webm, mp4, m4a ... try ffmpeg
-    return decode_with_ffmpeg(data), SAMPLE_RATE
+    if isinstance(source, Path):
+        return decode_with_ffmpeg(source), SAMPLE_RATE
+    with tempfile.NamedTemporaryFile(prefix="poise-audio-") as copy:  # ffmpeg may need to seek
+        copy.write(source)
+        copy.flush()
+        return decode_with_ffmpeg(Path(copy.name)), SAMPLE_RATE
 
 
-def decode_with_ffmpeg(data: bytes) -> np.ndarray:
-    """Any container ffmpeg reads (including the sound track of a video) -> 16 kHz mono float32."""
+def decode_with_ffmpeg(path: Path) -> np.ndarray:
+    """Any container ffmpeg reads (including the sound track of a video) -> 16 kHz mono float32,
+    at most MAX_RECORDING_SECONDS of it."""
     import io
 
     import soundfile as sf
@@ -77,10 +91,11 @@ def decode_with_ffmpeg(data: bytes) -> np.ndarray:
     ffmpeg = shutil.which("ffmpeg")
     if ffmpeg is None:
         raise UnreadableMedia("This recording format needs ffmpeg, which is not installed on the server.")
-    command = [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-i", "pipe:0",
-               "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "wav", "pipe:1"]
+    # "file:" so that a name is never taken for another protocol; stdin closed: ffmpeg never waits on it.
+    command = [ffmpeg, "-nostdin", "-hide_banner", "-loglevel", "error", "-i", f"file:{Path(path).resolve()}",
+               "-t", str(MAX_RECORDING_SECONDS), "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "wav", "pipe:1"]
     try:
-        done = subprocess.run(command, input=data, capture_output=True, timeout=FFMPEG_TIMEOUT_SECONDS)
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=FFMPEG_TIMEOUT_SECONDS)
     except subprocess.TimeoutExpired as error:
         raise UnreadableMedia("Decoding this recording took too long: send a shorter file.") from error
     if done.returncode != 0 or len(done.stdout) <= 44:
@@ -92,6 +107,9 @@ def decode_with_ffmpeg(data: bytes) -> np.ndarray:
         samples, _ = sf.read(io.BytesIO(_fix_wav_sizes(done.stdout)), dtype="float32", always_2d=False)
     except (sf.LibsndfileError, RuntimeError) as error:
         raise UnreadableMedia("This recording could not be read: record again.") from error
+    if samples.size == 0 and done.stderr.strip():  # a header and nothing more: ffmpeg gave up, yet exited 0
+        log.info("ffmpeg decoded no samples: %s", done.stderr.decode(errors="replace")[-300:])
+        raise UnreadableMedia("This recording could not be read: record again, or send wav, ogg, webm or mp4.")
     return samples
 
 
