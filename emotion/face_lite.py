@@ -7,8 +7,8 @@ served network's copy is float32; members' copies are int8, ~3x faster at the sa
 Why a second copy of the network: reading a video's faces on 2 cores, the TFLite interpreter
 (XNNPACK, one thread) takes about half the time Keras does, and it does not spin TensorFlow's
 thread pool against the video decoder and the face detector running beside it (figures in
-models/face/MODEL_CARD.md, "Speed"). A float32 copy's outputs match Keras's to ~1e-6. Training, Grad-CAM and
-single images keep the Keras network.
+models/face/MODEL_CARD.md, "Speed"). A float32 copy's outputs match Keras's to ~1e-6. Training,
+Grad-CAM and single images keep the Keras network.
 
 A copy that does not match the .keras file next to it (retrained and not exported again) or
 that was altered is never used: :func:`lite_network_for` returns None and callers use Keras.
@@ -58,6 +58,8 @@ class LiteFaceNetwork:
         by_width = sorted(outputs, key=lambda detail: detail["shape"][-1], reverse=True)
         self._outputs = {FEATURES: by_width[0]["index"], PROBABILITIES: by_width[1]["index"]}
         self.width = int(by_width[0]["shape"][-1])
+        # An int8 export (training.export_face_lite --int8) holds 8-bit tensors; a float32 one none.
+        self.quantised = any(detail["dtype"] == np.int8 for detail in self._interpreter.get_tensor_details())
         self._batch = None
         self._lock = threading.Lock()
 

@@ -117,6 +117,11 @@ class FaceBackbone:
         """"tflite" or "keras": which copy of the network reads the faces."""
         return "keras" if self._lite is None else "tflite"
 
+    @property
+    def read_with(self) -> str:
+        """"keras", "tflite float32" or "tflite int8"."""
+        return "keras" if self._lite is None else f"tflite {'int8' if self._lite.quantised else 'float32'}"
+
     def _keras_run(self, network):
         from emotion.runtime import tensorflow
 
@@ -172,10 +177,16 @@ def ensemble_members(model_file: Path = MODEL_FILE) -> tuple[Path, ...]:
     return tuple(listing.parent / name for name in names)
 
 
+def is_served_network(model_file: Path) -> bool:
+    """The served network (model.keras) is never read through a quantised copy: its features
+    feed fusion and the wheel, fitted on float32 outputs. Members may be."""
+    return Path(model_file).name == MODEL_FILE.name
+
+
 def member_backbone(model_file: Path) -> FaceBackbone:
     """A network as videos read it: its TFLite copy when one matches it (float32 for the served
     network, int8 for members: training.export_face_lite), else Keras."""
-    lite = lite_network_for(model_file, quantised_ok=Path(model_file).name != MODEL_FILE.name)
+    lite = lite_network_for(model_file, quantised_ok=not is_served_network(model_file))
     return FaceBackbone(lite=lite) if lite is not None else FaceBackbone(model_file)
 
 

@@ -139,4 +139,5 @@ def test_the_committed_member_is_listed_and_read_through_its_own_tflite_copy():
     record = json.loads(record_file.read_text())  # fails when the member is replaced and not exported again
     assert record["source_sha256"] == sha256_of(OTHER_NETWORK) and record["sha256"] == sha256_of(lite_file)
     assert "int8" in record["quantised"] and record["class_agreement"] >= MIN_INT8_AGREEMENT  # read through int8 copies
-    assert [member.runtime for member in FaceAnalyzer().members] == ["tflite"]
+    assert [member.read_with for member in FaceAnalyzer().members] == ["tflite int8"]
+    assert FaceAnalyzer().backbone.read_with == "tflite float32"  # the served network never quantised

@@ -14,7 +14,7 @@ Two kinds of copy:
   and output; every operation integer, or the export fails). About 3x faster than float on 2
   cores at the same accuracy; its probabilities move by ~0.006 on average (up to ~0.1), which
   changes the class of faces that are near ties
-  (3 % of PublicTest faces, 4-7 % of video faces). Refused when its probabilities move by more
+  (3 % of PublicTest faces, 4 % of the fixture videos' faces). Refused when its probabilities move by more
   than MAX_INT8_MEAN_DIFFERENCE on average or fewer than MIN_INT8_AGREEMENT of the faces keep
   Keras's class: a wrong export reads near chance (figures in models/face/MODEL_CARD.md,
   "Members read through int8 copies").
@@ -29,7 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion.face_network import MODEL_FILE, FaceBackbone, load_face_network, prepare_faces
+from emotion.face_network import MODEL_FILE, FaceBackbone, is_served_network, load_face_network, prepare_faces
 from emotion.face_lite import LiteFaceNetwork, lite_files, sha256_of
 
 MAX_DIFFERENCE = 1e-4   # float32 re-ordering gives ~1e-6; anything near this is a wrong export
@@ -91,7 +91,7 @@ def refusal(measured: dict, quantised: bool) -> str | None:
 
 
 def export(model_file: Path, faces48: np.ndarray, described_faces: str, int8: bool = False) -> dict:
-    if int8 and Path(model_file).name == MODEL_FILE.name:
+    if int8 and is_served_network(model_file):
         raise SystemExit(f"{model_file}: the served network stays float32 (its features feed fusion and the wheel)")
     lite_file, record_file = lite_files(model_file)
     calibration = calibration_faces() if int8 else None
@@ -120,7 +120,7 @@ def main(argv=None) -> None:
     parser.add_argument("--faces", type=int, default=512, help="PublicTest faces to compare Keras and TFLite on")
     parser.add_argument("--int8", action="store_true", help="quantise (ensemble members only: see the docstring)")
     args = parser.parse_args(argv)
-    if args.int8 and Path(args.model).name == MODEL_FILE.name:
+    if args.int8 and is_served_network(args.model):
         parser.error("the served network stays float32: its features feed fusion and the wheel")
     faces, _ = load_split("PublicTest")
     print(json.dumps(export(args.model, faces[:args.faces], f"the first {args.faces} FER2013 PublicTest faces", args.int8),

@@ -13,8 +13,9 @@ and only then lists it in ``members.json`` (with its run's record): the list is 
 reads (emotion.face_network.ensemble_members). ``metrics.json`` gets "served" (the mean of the
 served network and every member, flip views, each read through the copy videos read: the
 figure the product shows) and "ensemble" (each network alone, and the 10-view mean with Keras),
-and confusion_matrix.png is redrawn. After re-exporting a member's copy, run ``--measure``. training.face_report measures the served reading
-the same way whenever it ships a new served network.
+and confusion_matrix.png is redrawn. After re-exporting a member's copy, run ``--measure``.
+training.face_report measures the served reading the same way whenever it ships a new served
+network.
 
 Members are weighted equally: weights tuned on PublicTest would be chosen on the faces they are
 measured on.
@@ -26,7 +27,6 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion.face_lite import lite_files, lite_network_for
 from emotion.face_network import (FACE_CLASSES, MEMBERS_LIST, SERVED_VIEWS, TTA_VIEWS, FaceEmotionModel,
                                   ensemble_members, member_backbone)
 from training.evaluate_face import scores
@@ -114,20 +114,13 @@ def served_metrics(model_file: Path, files: tuple[Path, ...], records: dict) -> 
     metrics["served"] = {"views": SERVED_VIEWS, "networks": [path.name for path in files],
                          "name": " + ".join([metrics.get("run", "face"), *runs]),
                          **scores(labels, predicted), "confusion": confusion(labels, predicted).tolist()}
-    alone = {path.name: {**records.get(path.name, {"run": metrics.get("run")}), "read_with": lite_kind(path),
+    alone = {path.name: {**records.get(path.name, {"run": metrics.get("run")}), "read_with": served_copies[i].read_with,
                          **{f"{views}_accuracy": round(scores(labels, p[i].argmax(1))["accuracy"], 4)
                             for views, p in by_views.items()}}
              for i, path in enumerate(files)}
     metrics["ensemble"] = {"networks": alone, **{f"mean_{views}": scores(labels, np.mean(p, axis=0).argmax(1))
                                                  for views, p in by_views.items()}}
     return metrics
-
-
-def lite_kind(model_file: Path) -> str:
-    """How videos read this network: "tflite int8", "tflite float32" or "keras" (no matching copy)."""
-    if lite_network_for(model_file) is None:
-        return "keras"
-    return "tflite int8" if "quantised" in json.loads(lite_files(model_file)[1].read_text()) else "tflite float32"
 
 
 def write_served(model_file: Path, metrics: dict) -> None:

@@ -89,7 +89,6 @@ def face_probabilities(npz: Path) -> tuple[np.ndarray, np.ndarray]:
     and the labels; cached under /tmp."""
     from emotion.face_network import EnsembleFaceModel
     from training.build_face_clips import public_test
-
     from training.fusion_data import fingerprint
 
     model = EnsembleFaceModel()
