@@ -2,11 +2,13 @@
 face and voice fused), as shipped (the voice read in a second thread beside the faces), with
 faces, then voice, and as shipped but with the recogniser re-reading the answer's last
 fraction of a second alone (as before issue 19's second session), as shipped but with the
-served face network alone (before the ensemble: emotion.face_network.ensemble_members), and as
-shipped but with the ensemble's members read through float32 instead of int8 TFLite copies
-(before 2026-12-01: training.export_face_lite), side by side in one run.
+served face network alone over the face and its mirror image (before the ensemble: as the live
+overlay reads faces), and as shipped but with every network over the face and its mirror image
+only (before the ensemble's 4 views, emotion.face_network.WARPS: until 2026-12-01), and as
+shipped but over 10 views (all of training.face_views's candidate warps), and as shipped but
+with the extra views and members read in the faces' own thread, side by side in one run.
 
-    .venv/bin/python -m bench.bench_video_answer [--seconds 45] [--runs 3] [--sound speech|looped]
+    .venv/bin/python -m bench.bench_video_answer [--seconds 45] [--runs 3] [--sound speech|looped] [--only WORDS ...]
 
 Prints the median seconds of each and their fraction of the answer's length (goal: at most
 0.1 on 2 cores), runs alternating so machine noise hits them alike.
@@ -50,23 +52,6 @@ def spoken_answer_clip(folder: Path, seconds: float) -> Path:
     return clip
 
 
-def float_members_model(folder: Path) -> Path:
-    """A copy of the served face model folder whose members' TFLite copies are float32 (exported
-    anew here) instead of the shipped int8 ones; returns its model.keras."""
-    import shutil
-
-    from emotion.face_network import MODEL_FILE, ensemble_members
-    from training.export_face_lite import export
-    from training.train_face import load_split
-
-    copy = folder / "face"
-    shutil.copytree(MODEL_FILE.parent, copy)
-    faces = load_split("PublicTest")[0][:512]
-    for member in ensemble_members(copy / MODEL_FILE.name):
-        export(member, faces, "the first 512 FER2013 PublicTest faces")
-    return copy / MODEL_FILE.name
-
-
 class TailReReadingTranscriber:
     """The shipped recogniser, decoding the tail after the last window again (the old way)."""
 
@@ -83,11 +68,14 @@ def main() -> None:
     from emotion.transcribe import get_transcriber
     from emotion.video_answer import VideoAnswerAnalyzer
     from emotion.voice import VoiceAnalyzer
+    from training.face_views import CANDIDATES
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--seconds", type=float, default=45.0)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--sound", choices=("speech", "looped"), default="speech")
+    parser.add_argument("--only", nargs="+", metavar="WORDS",
+                        help="time only the variants whose names hold one of these (the first one as shipped)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         make = spoken_answer_clip if args.sound == "speech" else looped_clip
@@ -97,8 +85,13 @@ def main() -> None:
                      "as shipped, tail re-read": VideoAnswerAnalyzer(voices=VoiceAnalyzer(
                          words_reader=SpokenWordsReader(TailReReadingTranscriber(get_transcriber())))),
                      "as shipped, one face network": VideoAnswerAnalyzer(faces=FaceAnalyzer(ensemble=False)),
-                     "as shipped, float32 members": VideoAnswerAnalyzer(
-                         faces=FaceAnalyzer(float_members_model(Path(folder))))}
+                     "as shipped, mirrored views only": VideoAnswerAnalyzer(faces=FaceAnalyzer(warps=())),
+                     "as shipped, 10 views": VideoAnswerAnalyzer(faces=FaceAnalyzer(warps=tuple(CANDIDATES.values()))),
+                     "as shipped, views in one thread": VideoAnswerAnalyzer(faces=FaceAnalyzer(parallel=False))}
+        if args.only:
+            shipped = next(iter(analyzers))
+            analyzers = {name: analyzer for name, analyzer in analyzers.items()
+                         if name == shipped or any(word in name for word in args.only)}
         warmed = [analyzer.analyze(clip) for analyzer in analyzers.values()]   # each loads its own models once
         words = len(warmed[0].voice.words.transcript.words)
         times = {name: [] for name in analyzers}

@@ -4,6 +4,7 @@ finds (BlazeFace); over a recording through :mod:`emotion.video`. The networks t
 
 The analyzer loads its networks lazily, once per process (see :mod:`emotion.registry`).
 """
+import logging
 from pathlib import Path
 from typing import NamedTuple
 
@@ -13,10 +14,12 @@ from emotion import registry
 from emotion.base import FACE_CLASSES, FaceAnalysis, FaceReading, ImageAnalysis, ModelInfo, VideoAnalysis
 from emotion.face_detector import FACE_SIZE, DetectorSettings, FaceDetector
 from emotion.face_lite import lite_network_for
-from emotion.face_network import (MODEL_FILE, FaceBackbone, FaceEmotionModel, ensemble_members, member_backbone,
-                                  prepare_faces)
+from emotion.face_network import (MODEL_FILE, WARPS, EnsembleReader, FaceBackbone, FaceEmotionModel, ensemble_members,
+                                  probability_backbone, prepare_faces)
 from emotion.model_info import model_info
 from emotion.video import face_timeline
+
+log = logging.getLogger(__name__)
 
 
 class NetworkOutputs(NamedTuple):
@@ -28,30 +31,26 @@ class NetworkOutputs(NamedTuple):
 
 
 class FeatureRecorder:
-    """What :func:`emotion.video.face_timeline` reads faces with: the probabilities of the
-    ensemble, the mean of the backbone's (the served network) and the ``members``' (other networks
-    as :func:`emotion.face_network.member_backbone` loads them), each over the served views; and
-    the backbone's own outputs kept in the order read, which is the order of the frames with a
-    face (:attr:`outputs`, for the wheel)."""
+    """What :func:`emotion.video.face_timeline` reads faces with: the ensemble's probabilities
+    (:class:`emotion.face_network.EnsembleReader`), and the served network's own outputs kept in
+    the order read, which is the order of the frames with a face (:attr:`outputs`, for the wheel)."""
 
-    def __init__(self, backbone: FaceBackbone, members: tuple[FaceBackbone, ...] = ()):
-        self.backbone = backbone
-        self.members = tuple(members)
+    def __init__(self, reader: EnsembleReader):
+        self.reader = reader
         self._features: list[np.ndarray] = []
         self._probabilities: list[np.ndarray] = []
 
     def predict(self, faces48: np.ndarray) -> np.ndarray:
-        features, probabilities = self.backbone.features(faces48)
+        features, own, probabilities = self.reader.read(faces48)
         self._features.append(features)
-        self._probabilities.append(probabilities)
-        if not self.members:
-            return probabilities
-        return np.mean([probabilities, *(member.features(faces48)[1] for member in self.members)], axis=0)
+        self._probabilities.append(own)
+        return probabilities
 
     @property
     def outputs(self) -> NetworkOutputs:
         if not self._features:
-            return NetworkOutputs(np.zeros((0, self.backbone.width), np.float32), np.zeros((0, len(FACE_CLASSES)), np.float32))
+            width = self.reader.served.width
+            return NetworkOutputs(np.zeros((0, width), np.float32), np.zeros((0, len(FACE_CLASSES)), np.float32))
         return NetworkOutputs(np.concatenate(self._features), np.concatenate(self._probabilities))
 
 
@@ -60,15 +59,21 @@ class FaceAnalyzer:
     face in one image, each with 7 emotion probabilities."""
 
     def __init__(self, model_file: Path = MODEL_FILE, settings: DetectorSettings = DetectorSettings(),
-                 ensemble: bool = True):
-        """``ensemble=False``: recordings are read by the served network alone, its members aside
-        (bench.bench_video_answer times both; :attr:`info` still gives the ensemble's figures)."""
+                 ensemble: bool = True, warps=WARPS, parallel: bool = True):
+        """``ensemble=False``: recordings are read as the live overlay reads faces, by the served
+        network alone over the face and its mirror image, its members and extra views aside
+        (bench.bench_video_answer times both; :attr:`info` still gives the ensemble's figures).
+        ``warps``: the views besides the face itself, and ``parallel``: whether they and the members
+        are read in a second thread (:class:`emotion.face_network.EnsembleReader`)."""
         self.detector = FaceDetector(settings)
         self._model_file = Path(model_file)
         self._model = registry.Lazy(lambda: FaceEmotionModel(self._model_file))
         self._backbone = registry.Lazy(self._load_backbone)
-        self._members = registry.Lazy(lambda: tuple(member_backbone(path) for path in (
+        self._warps = tuple(warps) if ensemble else ()
+        self._parallel = parallel
+        self._members = registry.Lazy(lambda: tuple(probability_backbone(path) for path in (
             ensemble_members(self._model_file) if ensemble else ())))
+        self._served_views = registry.Lazy(self._load_served_views)
 
     @property
     def model(self) -> FaceEmotionModel:
@@ -87,6 +92,20 @@ class FaceAnalyzer:
         return FaceBackbone(lite=lite) if lite is not None else FaceBackbone(network=self.model.keras_model)
 
     @property
+    def served_views(self) -> FaceBackbone:
+        """What the served network's extra views are read with (probabilities only): its int8
+        copy when one matches it, else the backbone itself (slower; logged)."""
+        return self._served_views.get()
+
+    def _load_served_views(self) -> FaceBackbone:
+        lite = lite_network_for(self._model_file, quantised=True)
+        if lite is None:
+            log.warning("no int8 copy of %s: its extra views are read at full precision, ~3x slower; "
+                        "run python -m training.export_face_lite --int8", self._model_file.name)
+            return self.backbone
+        return FaceBackbone(lite=lite)
+
+    @property
     def members(self) -> tuple[FaceBackbone, ...]:
         """The ensemble's other networks, which recordings are read with too (those listed in the
         ``members.json`` beside the model file; none without one)."""
@@ -94,7 +113,9 @@ class FaceAnalyzer:
 
     def recorder(self) -> FeatureRecorder:
         """A fresh reader of one recording's faces: the backbone's features, the ensemble's probabilities."""
-        return FeatureRecorder(self.backbone, self.members)
+        served_views = self.served_views if self._warps else None
+        return FeatureRecorder(EnsembleReader(self.backbone, self.members, served_views, warps=self._warps,
+                                              parallel=self._parallel))
 
     @property
     def info(self) -> ModelInfo:

@@ -1,8 +1,10 @@
 """Face networks as TensorFlow Lite: the same weights as ``models/face/model.keras`` (or an
 ensemble member's ``member_N.keras``), exported by ``python -m training.export_face_lite`` to
-``model.tflite`` beside it, with a ``model.tflite.json`` that records both files' SHA-256. The
-served network's copy is float32; members' copies are int8, ~3x faster at the same accuracy
-(the record says ``"quantised"``), and only members are ever read through one.
+``model.tflite`` beside it, with a ``model.tflite.json`` that records both files' SHA-256; and
+with ``--int8`` to ``model.int8.tflite`` (and ``.json``), weights and activations in 8 bits,
+~3x faster at the same accuracy (the record says ``"quantised"``). The served network's float32
+copy gives videos its features (fusion and the wheel were fitted on float32 outputs); int8 copies
+give probabilities only: the ensemble's extra views and members (emotion.face_network).
 
 Why a second copy of the network: reading a video's faces on 2 cores, the TFLite interpreter
 (XNNPACK, one thread) takes about half the time Keras does, and it does not spin TensorFlow's
@@ -32,9 +34,9 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def lite_files(model_file: Path) -> tuple[Path, Path]:
-    """(the .tflite copy of ``model_file``, its record of hashes)."""
-    lite_file = Path(model_file).with_suffix(".tflite")
+def lite_files(model_file: Path, quantised: bool = False) -> tuple[Path, Path]:
+    """(the .tflite copy of ``model_file``, its record of hashes): X.tflite, or X.int8.tflite."""
+    lite_file = Path(model_file).with_suffix(".int8.tflite" if quantised else ".tflite")
     return lite_file, lite_file.with_name(lite_file.name + ".json")
 
 
@@ -76,12 +78,11 @@ class LiteFaceNetwork:
                     self._interpreter.get_tensor(self._outputs[PROBABILITIES]).copy())
 
 
-def lite_network_for(model_file: Path, quantised_ok: bool = False) -> LiteFaceNetwork | None:
-    """The TFLite copy of ``model_file`` when one was exported from exactly that file and is
-    intact; otherwise None (logged), and the caller reads faces with Keras. An int8 copy only
-    with ``quantised_ok`` (ensemble members): the served network's features feed fusion and the
-    wheel, which were fitted on float32 outputs."""
-    lite_file, record_file = lite_files(model_file)
+def lite_network_for(model_file: Path, quantised: bool = False) -> LiteFaceNetwork | None:
+    """The float32 (or with ``quantised``, the int8) TFLite copy of ``model_file`` when one was
+    exported from exactly that file and is intact; otherwise None (logged unless there is none),
+    and the caller reads faces another way."""
+    lite_file, record_file = lite_files(model_file, quantised)
     if not (lite_file.is_file() and record_file.is_file() and Path(model_file).is_file()):
         return None
     try:
@@ -96,7 +97,7 @@ def lite_network_for(model_file: Path, quantised_ok: bool = False) -> LiteFaceNe
     if record.get("sha256") != sha256_of(lite_file):
         log.warning("ignoring %s: it is not the file that was exported (SHA-256 differs)", lite_file)
         return None
-    if "quantised" in record and not quantised_ok:
-        log.warning("ignoring %s: it is quantised, and %s is read at full precision", lite_file, Path(model_file).name)
+    if ("quantised" in record) != quantised:  # a copy renamed into the other's place
+        log.warning("ignoring %s: its record says it is %s", lite_file, "quantised" if "quantised" in record else "float32")
         return None
     return LiteFaceNetwork(lite_file)

@@ -1,6 +1,7 @@
 """The TFLite copies of the face networks that videos are read with (emotion/face_lite.py): the
-served network's is the committed Keras network, exactly, on real faces; an ensemble member's is
-int8 and close; a stale, altered or (for the served network) quantised copy is never used."""
+served network's float32 copy is the committed Keras network, exactly, on real faces; int8 copies
+(members, and the served network's extra views) are close; a stale or altered copy, or one put in
+the other kind's place, is never used."""
 import json
 import shutil
 
@@ -138,12 +139,13 @@ def test_an_int8_copy_of_a_member_is_exported_checked_and_then_used(tmp_path, re
     member = tmp_path / "member_2.keras"
     shutil.copyfile(MEMBER_FILE, member)
     record = export(member, real_faces, "the faces of woman2.mp4", int8=True)
-    lite_file, record_file = lite_files(member)
+    lite_file, record_file = lite_files(member, quantised=True)
+    assert lite_file.name == "member_2.int8.tflite" and not lite_files(member)[0].exists()
     assert json.loads(record_file.read_text()) == record and "int8" in record["quantised"]
     assert record["sha256"] == sha256_of(lite_file) and record["class_agreement"] >= MIN_INT8_AGREEMENT
     assert lite_file.stat().st_size < 0.5 * MEMBER_FILE.stat().st_size  # 8-bit weights, not 32
     keras_probabilities = FaceBackbone(member).predict(real_faces)
-    int8_probabilities = FaceBackbone(lite=lite_network_for(member, quantised_ok=True)).predict(real_faces)
+    int8_probabilities = FaceBackbone(lite=lite_network_for(member, quantised=True)).predict(real_faces)
     assert np.mean(keras_probabilities.argmax(1) == int8_probabilities.argmax(1)) >= MIN_INT8_AGREEMENT
     assert np.abs(int8_probabilities - keras_probabilities).mean() <= MAX_INT8_MEAN_DIFFERENCE  # close, not bit-equal
     assert np.abs(int8_probabilities - keras_probabilities).max() > 1e-4
@@ -161,20 +163,21 @@ def test_an_export_that_strays_from_keras_is_refused():
     assert "on average" in refusal({**int8, "mean_probability_difference": 0.05}, quantised=True)
 
 
-def test_the_served_network_is_never_quantised(tmp_path, warnings_logged):
-    from emotion.face_network import member_backbone
-    from training.export_face_lite import export, main
-
-    with pytest.raises(SystemExit) as stopped:
-        main(["--int8"])  # its features feed fusion and the wheel, which were fitted on float32 outputs
-    assert stopped.value.code == 2
-    served = tmp_path / "model.keras"  # the member's network and its int8 copy, in the served network's place
-    shutil.copyfile(MEMBER_FILE, served)
-    for source, copy in zip(lite_files(MEMBER_FILE), lite_files(served)):
+def test_the_served_network_s_features_are_never_read_through_an_int8_copy(tmp_path, warnings_logged):
+    served = tmp_path / "model.keras"
+    shutil.copyfile(MODEL_FILE, served)
+    float_copy, int8_copy = lite_files(MODEL_FILE), lite_files(MODEL_FILE, quantised=True)
+    for source, copy in zip(int8_copy, lite_files(served)):   # each copy in the other's place
         shutil.copyfile(source, copy)
-    with pytest.raises(SystemExit, match="stays float32"):
-        export(served, np.zeros((4, 48, 48), np.uint8), "four blank faces", int8=True)
-    assert isinstance(lite_network_for(served, quantised_ok=True), LiteFaceNetwork)  # an intact copy
+    for source, copy in zip(float_copy, lite_files(served, quantised=True)):
+        shutil.copyfile(source, copy)
     assert lite_network_for(served) is None and "quantised" in warnings_logged[-1]
-    assert member_backbone(served).runtime == "keras"
-    assert FaceAnalyzer(served).backbone.runtime == "keras"
+    assert lite_network_for(served, quantised=True) is None and "float32" in warnings_logged[-1]
+    analyzer = FaceAnalyzer(served)
+    assert analyzer.backbone.read_with == "keras"  # features (fusion, the wheel) at full precision
+    assert analyzer.served_views is analyzer.backbone  # neither copy is right: the extra views through Keras too
+    for copies, quantised in ((float_copy, False), (int8_copy, True)):
+        for source, copy in zip(copies, lite_files(served, quantised)):
+            shutil.copyfile(source, copy)
+    analyzer = FaceAnalyzer(served)
+    assert analyzer.backbone.read_with == "tflite float32" and analyzer.served_views.read_with == "tflite int8"

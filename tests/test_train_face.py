@@ -123,11 +123,11 @@ def test_an_ensemble_of_one_network_twice_reads_as_the_network(tiny_fer):
 
 def test_the_served_reading_is_measured_with_every_member(tiny_fer, tmp_path, monkeypatch):
     """training.face_ensemble.measure_served: metrics.json's "served" is the ensemble's reading of
-    PublicTest (what training.evaluate face and the product's accuracy figure use), with its
-    confusion matrix, each network alone beside it."""
+    PublicTest over 4 views (what training.evaluate face and the product's accuracy figure use),
+    with its confusion matrix, each network alone beside it."""
     import shutil
 
-    from emotion.face_network import MODEL_FILE, FaceBackbone
+    from emotion.face_network import MODEL_FILE, WARPS, FaceBackbone, warped
     from training import face_ensemble
     from training.face_confusion import confusion
     from training.train_face import load_split
@@ -141,13 +141,17 @@ def test_the_served_reading_is_measured_with_every_member(tiny_fer, tmp_path, mo
 
     metrics = face_ensemble.measure_served(model_file)
     faces, labels = load_split("PublicTest")
-    each = [FaceBackbone(path).features(faces)[1] for path in (model_file, tmp_path / "member_2.keras")]
+    networks = [FaceBackbone(path) for path in (model_file, tmp_path / "member_2.keras")]
+    each = [np.mean([network.predict(view) for view in (faces, *(warped(faces, *warp) for warp in WARPS))], axis=0)
+            for network in networks]
     served = metrics["served"]
     assert served["networks"] == ["model.keras", "member_2.keras"] and served["name"] == "cycle3 + xception48_s29"
     assert served["confusion"] == confusion(labels, np.mean(each, axis=0).argmax(axis=1)).tolist()
     assert np.sum(served["confusion"]) == len(labels) == 28
     alone = metrics["ensemble"]["networks"]
-    assert alone["model.keras"]["flip_accuracy"] == pytest.approx(np.mean(each[0].argmax(axis=1) == labels), abs=1e-4)
+    assert alone["model.keras"]["flip_warps_accuracy"] == pytest.approx(np.mean(each[0].argmax(axis=1) == labels), abs=1e-4)
+    flip = networks[0].predict(faces)
+    assert alone["model.keras"]["flip_accuracy"] == pytest.approx(np.mean(flip.argmax(axis=1) == labels), abs=1e-4)
     assert alone["member_2.keras"]["run"] == "xception48_s29"
     assert json.loads((tmp_path / "metrics.json").read_text())["flip"] == {"accuracy": 0.66}  # the rest is kept
     assert (tmp_path / "confusion_matrix.png").stat().st_size > 1000

@@ -14,7 +14,7 @@ import numpy as np
 from emotion.face_network import FACE_CLASSES, FACE_SIZE, MODEL_FILE, EnsembleFaceModel
 from training.class_scores import classification_scores
 
-BATCH_SIZE = 64  # faces per call; the served test-time views ("flip") double this
+BATCH_SIZE = 64  # faces per call; each network reads 4 views of each (emotion.face_network.EnsembleReader)
 FACE_PIXELS = FACE_SIZE * FACE_SIZE
 
 
@@ -63,7 +63,7 @@ def predict_all(model, images: np.ndarray) -> np.ndarray:
 
 
 def evaluate_face(path: Path, model_file: Path = MODEL_FILE) -> dict:
-    """Faces read as videos are: the served network and its ensemble members, served views."""
+    """Faces read as videos are: the served network and its ensemble members, 4 views each."""
     images, labels = load_faces(Path(path))
     model = EnsembleFaceModel(model_file)
     return {"task": "face", "n": int(len(labels)), "networks": len(model.files),

@@ -4,12 +4,14 @@
 
 Writes model.tflite beside the .keras file (outputs: the penultimate features and the 7
 probabilities, one view) and model.tflite.json: both files' SHA-256 and how far the copy is
-from Keras over real PublicTest faces, each face and its mirror image.
+from Keras over real PublicTest faces, each face and its mirror image; with ``--int8``,
+model.int8.tflite and model.int8.tflite.json.
 
 Two kinds of copy:
-- float32 (the default; the served network, whose features feed fusion and the wheel): refused
+- float32 (the default; the served network's features feed fusion and the wheel): refused
   when it differs from Keras by more than MAX_DIFFERENCE anywhere.
-- ``--int8`` (ensemble members, which give videos their probabilities only): weights and
+- ``--int8`` (what gives videos the probabilities of ensemble members and of the served
+  network's extra views; emotion.face_network.EnsembleReader): weights and
   activations quantised to 8 bits, calibrated on CALIBRATION_FACES Training faces (float input
   and output; every operation integer, or the export fails). About 3x faster than float on 2
   cores at the same accuracy; its probabilities move by ~0.006 on average (up to ~0.1), which
@@ -20,7 +22,8 @@ Two kinds of copy:
   "Members read through int8 copies").
 
 training.face_report runs it whenever it ships a new model.keras, training.face_ensemble when it
-ships a member; until it is run again a changed .keras file is read with Keras.
+ships a member (and the served network's int8 copy when it is missing or stale); until it is run
+again a changed .keras file is read with Keras.
 """
 import argparse
 import json
@@ -29,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion.face_network import MODEL_FILE, FaceBackbone, is_served_network, load_face_network, prepare_faces
+from emotion.face_network import MODEL_FILE, FaceBackbone, load_face_network, prepare_faces
 from emotion.face_lite import LiteFaceNetwork, lite_files, sha256_of
 
 MAX_DIFFERENCE = 1e-4   # float32 re-ordering gives ~1e-6; anything near this is a wrong export
@@ -91,9 +94,7 @@ def refusal(measured: dict, quantised: bool) -> str | None:
 
 
 def export(model_file: Path, faces48: np.ndarray, described_faces: str, int8: bool = False) -> dict:
-    if int8 and is_served_network(model_file):
-        raise SystemExit(f"{model_file}: the served network stays float32 (its features feed fusion and the wheel)")
-    lite_file, record_file = lite_files(model_file)
+    lite_file, record_file = lite_files(model_file, quantised=int8)
     calibration = calibration_faces() if int8 else None
     with tempfile.TemporaryDirectory() as scratch:
         candidate = Path(scratch) / lite_file.name
@@ -118,10 +119,8 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--model", type=Path, default=MODEL_FILE)
     parser.add_argument("--faces", type=int, default=512, help="PublicTest faces to compare Keras and TFLite on")
-    parser.add_argument("--int8", action="store_true", help="quantise (ensemble members only: see the docstring)")
+    parser.add_argument("--int8", action="store_true", help="the int8 copy (probabilities only: see the docstring)")
     args = parser.parse_args(argv)
-    if args.int8 and is_served_network(args.model):
-        parser.error("the served network stays float32: its features feed fusion and the wheel")
     faces, _ = load_split("PublicTest")
     print(json.dumps(export(args.model, faces[:args.faces], f"the first {args.faces} FER2013 PublicTest faces", args.int8),
                      indent=1))

@@ -1,19 +1,21 @@
 """The face ensemble (issue 19: at least 70 % on PublicTest): measure networks side by side, ship a
 network as an ensemble member, and measure what the full video analysis serves.
 
-    .venv/bin/python -m training.face_ensemble MODEL.keras [MODEL.keras ...] [--views flip flip_shifts] [--limit N]
+    .venv/bin/python -m training.face_ensemble MODEL.keras [MODEL.keras ...] [--views flip flip_warps] [--limit N]
     .venv/bin/python -m training.face_ensemble --ship RUN    # training/runs/face/RUN/best.keras -> models/face/member_N.keras
     .venv/bin/python -m training.face_ensemble --measure     # re-measure the served reading only
 
 The first form prints a markdown table (each network alone, and the mean of them) and ships
 nothing. ``--ship`` copies the run's best epoch beside the served network as the next
 ``member_N.keras`` (weights only), exports its int8 TFLite copy (training.export_face_lite
---int8: ~3x faster than float, same accuracy within 0.1 point), measures the ensemble with it,
-and only then lists it in ``members.json`` (with its run's record): the list is what the product
-reads (emotion.face_network.ensemble_members). ``metrics.json`` gets "served" (the mean of the
-served network and every member, flip views, each read through the copy videos read: the
-figure the product shows) and "ensemble" (each network alone, and the 10-view mean with Keras),
-and confusion_matrix.png is redrawn. After re-exporting a member's copy, run ``--measure``.
+--int8: ~3x faster than float, same accuracy within 0.1 point; the served network's too when it
+has none), measures the ensemble with it, and only then lists it in ``members.json`` (with its
+run's record): the list is what the product reads (emotion.face_network.ensemble_members).
+``metrics.json`` gets "served" (the networks read as videos read faces, each over 4 views
+through the copies videos read: emotion.face_network.EnsembleReader; the figure the product
+shows) and "ensemble" (each network alone and their mean, with Keras, over the mirrored views
+and over the 4 views), and confusion_matrix.png is redrawn. After re-exporting a copy, run
+``--measure``.
 training.face_report measures the served reading the same way whenever it ships a new served
 network.
 
@@ -27,8 +29,9 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion.face_network import (FACE_CLASSES, MEMBERS_LIST, SERVED_VIEWS, TTA_VIEWS, FaceEmotionModel,
-                                  ensemble_members, member_backbone)
+from emotion.face_lite import lite_network_for
+from emotion.face_network import (FACE_CLASSES, MEMBERS_LIST, TTA_VIEWS, EnsembleFaceModel, FaceEmotionModel,
+                                  ensemble_members)
 from training.evaluate_face import scores
 from training.face_confusion import confusion, draw_confusion
 from training.train_face import MODEL_DIR, RUNS, load_split
@@ -75,16 +78,22 @@ def run_record(run: str) -> dict:
             "history": [{"epoch": h["epoch"], "val_acc": round(h["val_acc"], 4)} for h in state["history"]]}
 
 
+def export_int8(model_file: Path) -> dict:
+    from training.export_face_lite import export
+
+    return export(model_file, load_split("PublicTest")[0][:512], "the first 512 FER2013 PublicTest faces", int8=True)
+
+
 def ship_member(run: str, model_file: Path = MODEL_DIR / "model.keras") -> dict:
     """Copy a run's best epoch (weights only) beside the served network with its TFLite copy,
     measure the ensemble with it, then list it: until the last step the product does not read it."""
     import keras
 
-    from training.export_face_lite import export as export_lite
-
     member_file = next_member_file(model_file.parent)
     keras.models.load_model(RUNS / run / "best.keras", compile=False).save(member_file)
-    export_lite(member_file, load_split("PublicTest")[0][:512], "the first 512 FER2013 PublicTest faces", int8=True)
+    export_int8(member_file)
+    if lite_network_for(model_file, quantised=True) is None:   # the served network's extra views
+        export_int8(model_file)
     records = {**member_records(model_file.parent), member_file.name: run_record(run)}
     metrics = served_metrics(model_file, (model_file, *ensemble_members(model_file), member_file), records)
     (model_file.parent / MEMBERS_LIST).write_text(json.dumps(records, indent=1) + "\n")
@@ -100,21 +109,26 @@ def measure_served(model_file: Path = MODEL_DIR / "model.keras") -> dict:
 
 
 def served_metrics(model_file: Path, files: tuple[Path, ...], records: dict) -> dict:
-    """metrics.json beside ``model_file`` with "served" (the mean of ``files``' probabilities, each
-    network read as videos read it: served views, its TFLite copy, int8 for members; on
-    PublicTest, with its confusion matrix) and "ensemble" (each network alone, and the 10-view
-    mean, read with Keras) measured anew."""
+    """metrics.json beside ``model_file`` with "served" (``files`` read as videos read faces,
+    emotion.face_network.EnsembleFaceModel: the served network's float32 copy, the int8 copies
+    and the extra views; on PublicTest, with its confusion matrix) and "ensemble" (each network
+    alone and the mean of them, read with Keras over the mirrored views and over the video
+    analysis's 4 views) measured anew."""
     metrics = json.loads((model_file.parent / "metrics.json").read_text())
     images, labels = load_split("PublicTest")
-    served_copies = [member_backbone(path) for path in files]
-    by_views = {SERVED_VIEWS: [copy.predict(images) for copy in served_copies],
-                "flip_shifts": [member_probabilities(path, "flip_shifts", images) for path in files]}
-    predicted = np.mean(by_views[SERVED_VIEWS], axis=0).argmax(axis=1)
+    reader = EnsembleFaceModel(model_file, files=files)
+    predicted = reader.predict(images).argmax(axis=1)
+    by_views = {views: [member_probabilities(path, views, images) for path in files] for views in ("flip", "flip_warps")}
     runs = [records.get(path.name, {}).get("run", path.stem) for path in files[1:]]
-    metrics["served"] = {"views": SERVED_VIEWS, "networks": [path.name for path in files],
+    metrics["served"] = {"views": "flip_warps", "networks": [path.name for path in files],
                          "name": " + ".join([metrics.get("run", "face"), *runs]),
                          **scores(labels, predicted), "confusion": confusion(labels, predicted).tolist()}
-    alone = {path.name: {**records.get(path.name, {"run": metrics.get("run")}), "read_with": served_copies[i].read_with,
+    served_alone = by_views["flip_warps"][0].argmax(axis=1)   # the served network's row of face_report's table
+    metrics["flip_warps"] = {**scores(labels, served_alone), "confusion": confusion(labels, served_alone).tolist()}
+    ensemble = reader.reader
+    read_with = [f"{ensemble.served.read_with} (the face), {ensemble.served_views.read_with} (other views)",
+                 *(member.read_with for member in ensemble.members)]
+    alone = {path.name: {**records.get(path.name, {"run": metrics.get("run")}), "read_with": read_with[i],
                          **{f"{views}_accuracy": round(scores(labels, p[i].argmax(1))["accuracy"], 4)
                             for views, p in by_views.items()}}
              for i, path in enumerate(files)}
@@ -135,12 +149,13 @@ def write_served(model_file: Path, metrics: dict) -> None:
 def served_markdown(metrics: dict) -> str:
     """The card's ensemble tables, generated so they always match metrics.json."""
     served, ensemble = metrics["served"], metrics["ensemble"]
-    lines = ["| network | read in videos with | flip accuracy (as videos read it) | 10-view accuracy (Keras) |",
+    lines = ["| network | copy videos read its probabilities with | flip accuracy (Keras) | 4-view accuracy (Keras) |",
              "|---|---|---|---|"]
     lines += [f"| {name} ({record.get('run')}) | {record.get('read_with', 'keras')} | {record['flip_accuracy']:.4f} | "
-              f"{record['flip_shifts_accuracy']:.4f} |" for name, record in ensemble["networks"].items()]
-    lines += [f"| **mean of the {len(served['networks'])} (served in videos)** | | **{served['accuracy']:.4f}** | "
-              f"{ensemble['mean_flip_shifts']['accuracy']:.4f} |",
+              f"{record['flip_warps_accuracy']:.4f} |" for name, record in ensemble["networks"].items()]
+    lines += [f"| mean of the {len(served['networks'])} (Keras) | | {ensemble['mean_flip']['accuracy']:.4f} | "
+              f"{ensemble['mean_flip_warps']['accuracy']:.4f} |",
+              f"| **mean of the {len(served['networks'])} as videos read them (served)** | | | **{served['accuracy']:.4f}** |",
               "", "| class | recall | F1 |", "|---|---|---|"]
     lines += [f"| {name} | {v['recall']:.3f} | {v['f1']:.3f} |" for name, v in served["per_class"].items()]
     lines += ["", "Confusion matrix of the served reading (rows: true class, columns: predicted), counts:", "",
@@ -152,7 +167,7 @@ def served_markdown(metrics: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("networks", type=Path, nargs="*", help=".keras files (bare networks) to compare")
-    parser.add_argument("--views", nargs="+", choices=TTA_VIEWS, default=["flip", "flip_shifts"])
+    parser.add_argument("--views", nargs="+", choices=TTA_VIEWS, default=["flip", "flip_warps"])
     parser.add_argument("--limit", type=int, default=0, help="the first N PublicTest faces only (0: all)")
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--ship", metavar="RUN", help="ship this run's best epoch as the next ensemble member")

@@ -5,10 +5,11 @@
 
 Writes models/face/model.keras (weights only, no optimizer state), metrics.json (accuracy,
 macro-F1, per-class figures and confusion matrix for each test-time augmentation in
-emotion.face_network.TTA_VIEWS; "served": what videos are read with, this network over the served
-views, or with ensemble members beside it (member_*.keras) their mean, measured by
+emotion.face_network.TTA_VIEWS; "served": what videos are read with, this network and any ensemble
+members beside it (member_*.keras), each over 4 views, measured by
 training.face_ensemble.measure_served; training settings and history), confusion_matrix.png (the
-served reading), and the TFLite copy the video analysis reads faces with (training.export_face_lite).
+served reading), and the two TFLite copies the video analysis reads faces with
+(training.export_face_lite: float32 for the face itself, int8 for its other views).
 """
 import argparse
 import json
@@ -55,8 +56,8 @@ def earlier_cycles(state: dict, run: str) -> list[dict]:
 
 def worse_than_shipped(state: dict, run: str) -> str | None:
     """Why shipping this run would make the product worse, or None: the shipped network alone
-    (its served views; an ensemble's other members aside) read better. Training validates with
-    the mirrored-face average; that is the served view whenever SERVED_VIEWS is "flip"."""
+    (the live overlay's views; an ensemble's other members and views aside) read better. Training
+    validates with the mirrored-face average; that is the served view whenever SERVED_VIEWS is "flip"."""
     shipped_file = MODEL_DIR / "metrics.json"
     if SERVED_VIEWS != "flip" or not shipped_file.exists():
         return None
@@ -103,6 +104,7 @@ def main() -> None:
     }
     (MODEL_DIR / "metrics.json").write_text(json.dumps(metrics, indent=1))
     export_lite(model_file, images[:512], "the first 512 FER2013 PublicTest faces")  # the copy videos are read with
+    export_lite(model_file, images[:512], "the first 512 FER2013 PublicTest faces", int8=True)  # their extra views
     metrics = measure_served(model_file)  # "served": as videos read faces, with the ensemble's members if any
     print(figures_markdown(metrics))  # the tables for MODEL_CARD.md
     print(served_markdown(metrics))
@@ -110,7 +112,9 @@ def main() -> None:
                       for k in (*TTA_VIEWS, "served")}))
 
 VIEW_NAMES = {"single": "none", "flip": "mean with the mirrored face",
-              "flip_shifts": f"mean of 10 views: the face, 4 diagonal {SHIFT_PIXELS}-px shifts, and their mirror images"}
+              "flip_shifts": f"mean of 10 views: the face, 4 diagonal {SHIFT_PIXELS}-px shifts, and their mirror images",
+              "flip_warps": "mean of 4 views: the face and the face reduced by 8 %, "
+                            "each with its mirror image (how videos are read)"}
 
 
 def figures_markdown(metrics: dict) -> str:

@@ -39,14 +39,18 @@ def shifted_views(faces48: np.ndarray) -> np.ndarray:
     return np.stack([faces48, *diagonal_shifts(padded)], axis=1)
 
 
-def fingerprint(*model_files: Path) -> str:
-    """A short hash of these network files and of the TFLite copies videos read them through: a
-    cache made with other networks, or with other copies of them (a member's int8 copy), is
-    never read."""
+def fingerprint(*model_files: Path, int8: bool = False) -> str:
+    """A short hash of these network files and of the TFLite copies videos read them through
+    (float32, and with ``int8`` the int8 ones and the views they read): a cache made with other
+    networks, other copies of them or other views is never read."""
     from emotion.face_lite import lite_files, sha256_of
+    from emotion.face_network import WARPS
 
-    read = [path for model_file in model_files for path in (model_file, *lite_files(model_file)) if path.is_file()]
-    return hashlib.sha256("".join(sha256_of(path) for path in read).encode()).hexdigest()[:12]
+    copies = (False, True) if int8 else (False,)
+    read = [path for model_file in model_files for quantised in copies
+            for path in (model_file, *lite_files(model_file, quantised)) if path.is_file()]
+    views = repr(WARPS) if int8 else ""
+    return hashlib.sha256(("".join(sha256_of(path) for path in read) + views).encode()).hexdigest()[:12]
 
 
 def face_features(usage: str) -> dict[str, np.ndarray]:
@@ -73,24 +77,22 @@ def face_features(usage: str) -> dict[str, np.ndarray]:
 
 
 def ensemble_probabilities(usage: str) -> np.ndarray:
-    """(N, V, 7) float32: the faces of ``usage`` in the same views, read as videos read faces (the
-    mean of the served network's probabilities and its ensemble members'), cached."""
-    from emotion.face import FaceAnalyzer
-    from emotion.face_network import MODEL_FILE, ensemble_members
+    """(N, V, 7) float32: the faces of ``usage`` in the same views, read as videos read faces
+    (emotion.face_network.EnsembleFaceModel: the served network and its ensemble members, each
+    over 4 views of every shifted face), cached."""
+    from emotion.face_network import MODEL_FILE, EnsembleFaceModel, ensemble_members
 
-    members = ensemble_members()
-    if not members:
-        return face_features(usage)["probabilities"]
-    path = CACHE / f"ensemble_{usage}_{fingerprint(MODEL_FILE, *members)}.npy"
+    path = CACHE / f"ensemble_{usage}_{fingerprint(MODEL_FILE, *ensemble_members(), int8=True)}.npy"
     if path.is_file():
         return np.load(path)
     from training.train_face import load_split
 
     faces, _ = load_split(usage)
     views = shifted_views(faces).reshape(-1, 48, 48)
-    member_readings = [member.features(views, batch_size=512)[1] for member in FaceAnalyzer().members]
-    probabilities = np.mean([face_features(usage)["probabilities"].reshape(len(views), -1), *member_readings], axis=0)
+    model = EnsembleFaceModel()
+    probabilities = np.concatenate([model.predict(views[start:start + 512]) for start in range(0, len(views), 512)])
     probabilities = probabilities.reshape(len(faces), FACE_VIEWS, -1).astype(np.float32)
+    CACHE.mkdir(parents=True, exist_ok=True)
     np.save(path, probabilities)
     return probabilities
 

@@ -10,7 +10,7 @@ word, with each reading taken from the top class only, and (faces) how the smoot
 trades noise against blurring on simulated answers.
 
 Faces: FER2013 PublicTest (3,589), read as videos read them (emotion.face_network.EnsembleFaceModel:
-the served network and its ensemble members, flip views);
+the served network and its ensemble members, each over 4 views);
 probabilities cached under /tmp. PublicTest chose the face model's checkpoint, so its figures
 are slightly optimistic. Voices: RAVDESS actors 01-20 (1,200 clips), each clip read as the shipped recipe reads it
 (training.train_speech.shipped_recipe: for the Whisper-encoder model, within its actor's
@@ -92,7 +92,7 @@ def face_probabilities(npz: Path) -> tuple[np.ndarray, np.ndarray]:
     from training.fusion_data import fingerprint
 
     model = EnsembleFaceModel()
-    stamp = fingerprint(*model.files)  # the networks and the TFLite copies they are read through
+    stamp = fingerprint(*model.files, int8=True)  # the networks, the TFLite copies and the views they are read with
     if FACE_PROBABILITIES.exists():
         with np.load(FACE_PROBABILITIES) as stored:
             if str(stored["stamp"]) == stamp:
