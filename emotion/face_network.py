@@ -209,11 +209,11 @@ def probability_backbone(model_file: Path) -> FaceBackbone:
     return FaceBackbone(lite=lite) if lite is not None else FaceBackbone(model_file)
 
 
-def served_backbone(model_file: Path, network=None) -> FaceBackbone:
+def served_backbone(model_file: Path) -> FaceBackbone:
     """The served network as videos read its features: its float32 TFLite copy when one matches
-    it, else Keras (``network``, when already loaded)."""
+    it, else Keras."""
     lite = lite_network_for(model_file)
-    return FaceBackbone(lite=lite) if lite is not None else FaceBackbone(model_file, network=network)
+    return FaceBackbone(lite=lite) if lite is not None else FaceBackbone(model_file)
 
 
 class EnsembleReader:
@@ -235,7 +235,7 @@ class EnsembleReader:
         self.served, self.members = served, tuple(members)
         self.served_views = served_views or served
         self.warps = tuple(warps)
-        self.parallel = parallel and (self.members or self.warps)
+        self.parallel = parallel and bool(self.members or self.warps)
 
     def read(self, faces48: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(N, 48, 48) uint8 faces -> (the served network's features, its probabilities, the

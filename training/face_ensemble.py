@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 
 from emotion.face_lite import lite_network_for
-from emotion.face_network import (FACE_CLASSES, MEMBERS_LIST, TTA_VIEWS, EnsembleFaceModel, FaceEmotionModel,
-                                  ensemble_members)
+from emotion.face_network import (FACE_CLASSES, MEMBERS_LIST, TTA_VIEWS, WARPS, EnsembleFaceModel,
+                                  FaceEmotionModel, ensemble_members, warped)
 from training.evaluate_face import scores
 from training.face_confusion import confusion, draw_confusion
 from training.train_face import MODEL_DIR, RUNS, load_split
@@ -40,6 +40,15 @@ from training.train_face import MODEL_DIR, RUNS, load_split
 def member_probabilities(model_file: Path, views: str, faces: np.ndarray) -> np.ndarray:
     model = FaceEmotionModel(model_file, views=views)
     return np.concatenate([model.predict(faces[start:start + 512]) for start in range(0, len(faces), 512)])
+
+
+def flip_and_warp_readings(model_file: Path, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A network's (Keras) probabilities over the mirrored views, and over those and its WARPS'
+    ("flip_warps"), from one load and one pass over each view."""
+    model = FaceEmotionModel(model_file, views="flip")
+    read = lambda views: np.concatenate([model.predict(views[i:i + 512]) for i in range(0, len(views), 512)])
+    flip = read(faces)
+    return flip, np.mean([flip, *(read(warped(faces, *warp)) for warp in WARPS)], axis=0)
 
 
 def compare(networks: list[Path], views_list: list[str], limit: int) -> None:
@@ -118,7 +127,8 @@ def served_metrics(model_file: Path, files: tuple[Path, ...], records: dict) -> 
     images, labels = load_split("PublicTest")
     reader = EnsembleFaceModel(model_file, files=files)
     predicted = reader.predict(images).argmax(axis=1)
-    by_views = {views: [member_probabilities(path, views, images) for path in files] for views in ("flip", "flip_warps")}
+    readings = [flip_and_warp_readings(path, images) for path in files]
+    by_views = {"flip": [flip for flip, _ in readings], "flip_warps": [warps for _, warps in readings]}
     runs = [records.get(path.name, {}).get("run", path.stem) for path in files[1:]]
     metrics["served"] = {"views": "flip_warps", "networks": [path.name for path in files],
                          "name": " + ".join([metrics.get("run", "face"), *runs]),
