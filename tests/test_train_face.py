@@ -55,6 +55,43 @@ def test_a_resume_with_other_settings_is_refused(tiny_fer, tmp_path):
     assert refused.returncode != 0 and "differs from run tiny" in refused.stderr
 
 
+def test_a_distilled_run_trains_towards_the_teachers_soft_labels(tiny_fer, tmp_path):
+    """training.face_teacher's soft labels for the Training faces, then a run trained towards
+    them (recorded in the run's settings); soft labels made for other faces are refused."""
+    assert train(tiny_fer, tmp_path, "--epochs", "1").returncode == 0
+    teacher = tmp_path / "teacher.npz"
+    env = {"POISE_FER_FILE": str(tiny_fer), "TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin:/bin"}
+    made = subprocess.run([sys.executable, "-m", "training.face_teacher", str(tmp_path / "tiny" / "best.keras"),
+                           "--out", str(teacher)], cwd=REPO_ROOT, capture_output=True, text=True, env=env, timeout=600)
+    assert made.returncode == 0, made.stderr[-2000:]
+    with np.load(teacher) as data:
+        soft, labels = data["probabilities"], data["labels"]
+    assert soft.shape == (84, 7) and np.allclose(soft.sum(axis=1), 1, atol=1e-4)
+    assert json.loads(made.stdout)["faces"] == 84
+
+    student = train(tiny_fer, tmp_path, "--run", "student", "--epochs", "1", "--teacher", str(teacher))
+    assert student.returncode == 0, student.stderr[-2000:]
+    settings = json.loads((tmp_path / "student" / "state.json").read_text())["settings"]
+    assert settings["teacher"] == str(teacher) and settings["teacher_weight"] == 0.7
+
+    np.savez(teacher, probabilities=soft, labels=np.roll(labels, 1))
+    refused = train(tiny_fer, tmp_path, "--run", "other", "--epochs", "1", "--teacher", str(teacher))
+    assert refused.returncode != 0 and "soft labels for other faces" in refused.stderr
+
+
+def test_a_distillation_target_mixes_soft_and_true_labels(tmp_path):
+    import argparse
+
+    from training.train_face import training_targets
+
+    labels = np.array([0, 3])
+    soft = np.full((2, 7), 1 / 7, np.float32)
+    np.savez(tmp_path / "teacher.npz", probabilities=soft, labels=labels)
+    targets = training_targets(argparse.Namespace(teacher=tmp_path / "teacher.npz", teacher_weight=0.25), labels)
+    assert np.allclose(targets[0], 0.25 / 7 + 0.75 * np.eye(7)[0]) and np.allclose(targets.sum(axis=1), 1)
+    assert np.array_equal(training_targets(argparse.Namespace(teacher=None), labels), np.eye(7)[labels])
+
+
 def test_a_resume_keeps_a_best_score_whose_state_was_not_written(tmp_path):
     """Killed after best.keras was saved but before state.json: the resumed run must still know
     that score, or a replayed, worse epoch would overwrite the better best.keras."""
@@ -156,3 +193,38 @@ def test_the_served_reading_is_measured_with_every_member(tiny_fer, tmp_path, mo
     assert json.loads((tmp_path / "metrics.json").read_text())["flip"] == {"accuracy": 0.66}  # the rest is kept
     assert (tmp_path / "confusion_matrix.png").stat().st_size > 1000
     assert face_ensemble.next_member_file(tmp_path).name == "member_3.keras"
+
+
+def test_a_run_shipped_in_a_members_place_is_read_instead_of_it(tiny_fer, tmp_path, monkeypatch):
+    """--ship RUN --replace member_2.keras: measured without the old member, then listed in its
+    place, the old member's files gone; a member that is not listed is refused before anything
+    is written."""
+    import shutil
+
+    from emotion.face_network import MODEL_FILE, ensemble_members
+    from training import face_ensemble
+
+    monkeypatch.setenv("POISE_FER_FILE", str(tiny_fer))
+    monkeypatch.setattr(face_ensemble, "RUNS", tmp_path / "runs")
+    models = tmp_path / "models"
+    models.mkdir()
+    shutil.copyfile(MODEL_FILE, models / "model.keras")
+    (models / "metrics.json").write_text(json.dumps({"run": "cycle3"}))
+    shutil.copyfile(MODEL_FILE.with_name("member_2.keras"), models / "member_2.keras")
+    (models / "members.json").write_text(json.dumps({"member_2.keras": {"run": "xception48_s29"}}))
+    run = tmp_path / "runs" / "distilled"
+    run.mkdir(parents=True)
+    shutil.copyfile(MODEL_FILE.with_name("member_2.keras"), run / "best.keras")
+    (run / "state.json").write_text(json.dumps({"epoch": 1, "best": 0.5, "best_epoch": 1, "seconds": 60,
+                                                "history": [{"epoch": 1, "val_acc": 0.5}]}))
+
+    with pytest.raises(SystemExit, match="not a listed member"):
+        face_ensemble.ship_member("distilled", models / "model.keras", replace="member_9.keras")
+    assert not (models / "member_3.keras").exists()
+
+    metrics = face_ensemble.ship_member("distilled", models / "model.keras", replace="member_2.keras")
+    assert metrics["served"]["networks"] == ["model.keras", "member_3.keras"]
+    listed = json.loads((models / "members.json").read_text())
+    assert list(listed) == ["member_3.keras"] and listed["member_3.keras"]["replaced"] == "member_2.keras"
+    assert ensemble_members(models / "model.keras") == (models / "member_3.keras",)
+    assert (models / "member_3.int8.tflite").is_file() and not list(models.glob("member_2.*"))

@@ -3,6 +3,7 @@ network as an ensemble member, and measure what the full video analysis serves.
 
     .venv/bin/python -m training.face_ensemble MODEL.keras [MODEL.keras ...] [--views flip flip_warps] [--limit N]
     .venv/bin/python -m training.face_ensemble --ship RUN    # training/runs/face/RUN/best.keras -> models/face/member_N.keras
+    .venv/bin/python -m training.face_ensemble --ship RUN --replace member_2.keras   # ... in that member's place
     .venv/bin/python -m training.face_ensemble --measure     # re-measure the served reading only
 
 The first form prints a markdown table (each network alone, and the mean of them) and ships
@@ -15,7 +16,9 @@ run's record): the list is what the product reads (emotion.face_network.ensemble
 through the copies videos read: emotion.face_network.EnsembleReader; the figure the product
 shows) and "ensemble" (each network alone and their mean, with Keras, over the mirrored views
 and over the 4 views), and confusion_matrix.png is redrawn. After re-exporting a copy, run
-``--measure``.
+``--measure``. ``--replace NAME`` ships the run in place of a listed member (e.g. a network
+distilled from it): the ensemble is measured without that member, and the member is unlisted and
+its files deleted only then (git keeps them).
 training.face_report measures the served reading the same way whenever it ships a new served
 network.
 
@@ -93,20 +96,29 @@ def export_int8(model_file: Path) -> dict:
     return export(model_file, load_split("PublicTest")[0][:512], "the first 512 FER2013 PublicTest faces", int8=True)
 
 
-def ship_member(run: str, model_file: Path = MODEL_DIR / "model.keras") -> dict:
+def ship_member(run: str, model_file: Path = MODEL_DIR / "model.keras", replace: str | None = None) -> dict:
     """Copy a run's best epoch (weights only) beside the served network with its TFLite copy,
-    measure the ensemble with it, then list it: until the last step the product does not read it."""
+    measure the ensemble with it (without the ``replace``d member), then list it: until the last
+    step the product does not read it."""
     import keras
 
+    records = member_records(model_file.parent)
+    if replace is not None and replace not in records:
+        raise SystemExit(f"{replace} is not a listed member ({', '.join(records) or 'none listed'})")
     member_file = next_member_file(model_file.parent)
     keras.models.load_model(RUNS / run / "best.keras", compile=False).save(member_file)
     export_int8(member_file)
     if lite_network_for(model_file, quantised=True) is None:   # the served network's extra views
         export_int8(model_file)
-    records = {**member_records(model_file.parent), member_file.name: run_record(run)}
-    metrics = served_metrics(model_file, (model_file, *ensemble_members(model_file), member_file), records)
+    records = {**{name: record for name, record in records.items() if name != replace},
+               member_file.name: {**run_record(run), **({"replaced": replace} if replace else {})}}
+    kept = [path for path in ensemble_members(model_file) if path.name != replace]
+    metrics = served_metrics(model_file, (model_file, *kept, member_file), records)
     (model_file.parent / MEMBERS_LIST).write_text(json.dumps(records, indent=1) + "\n")
     write_served(model_file, metrics)
+    if replace is not None:
+        for old in model_file.parent.glob(f"{Path(replace).stem}.*"):
+            old.unlink()
     return metrics
 
 
@@ -182,13 +194,16 @@ def main() -> None:
     action = parser.add_mutually_exclusive_group()
     action.add_argument("--ship", metavar="RUN", help="ship this run's best epoch as the next ensemble member")
     action.add_argument("--measure", action="store_true", help="re-measure the served reading")
+    parser.add_argument("--replace", metavar="MEMBER", help="with --ship: in place of this listed member (e.g. member_2.keras)")
     args = parser.parse_args()
+    if args.replace and not args.ship:
+        parser.error("--replace goes with --ship")
     if (args.ship or args.measure) and args.networks:
         parser.error("--ship and --measure take no model files")
     if args.ship and not (RUNS / args.ship / "best.keras").is_file():
         parser.error(f"no such run: {RUNS / args.ship / 'best.keras'}")
     if args.ship or args.measure:
-        metrics = ship_member(args.ship) if args.ship else measure_served()
+        metrics = ship_member(args.ship, replace=args.replace) if args.ship else measure_served()
         print(served_markdown(metrics))
         print(json.dumps({"served_accuracy": metrics["served"]["accuracy"], "networks": metrics["served"]["networks"]}))
         return

@@ -11,6 +11,8 @@ epochs (never below 5) so that they end within MIN minutes of this invocation, j
 the last epochs' durations; the plan is kept in the run's state. Ship the best epoch with
 `python -m training.face_report --run NAME`. `--init-from models/face/model.keras --run NEW`
 starts another learning-rate cycle from the shipped weights (no optimizer state is kept in git).
+`--teacher SOFT.npz` (training.face_teacher) trains towards other networks' soft labels mixed
+with the true ones (distillation; `--teacher-weight`, default 0.7).
 
 Backend-agnostic Keras (numpy in, augmentation as layers): the same script trains with
 TensorFlow on a CPU and with KERAS_BACKEND=torch on a GPU machine that has PyTorch only;
@@ -119,7 +121,7 @@ def augmenter(seed: int):
     ], name="augment")
 
 
-def training_model(network, seed: int, optimizer: str, peak: float):
+def training_model(network, seed: int, optimizer: str, peak: float, label_smoothing: float = LABEL_SMOOTHING):
     """The network behind the augmentation layers (active only while training), compiled."""
     import keras
 
@@ -128,7 +130,7 @@ def training_model(network, seed: int, optimizer: str, peak: float):
         opt = keras.optimizers.SGD(peak, momentum=0.9, nesterov=True, weight_decay=5e-4)
     else:
         opt = keras.optimizers.Adam(peak)
-    model.compile(optimizer=opt, loss=keras.losses.CategoricalCrossentropy(label_smoothing=LABEL_SMOOTHING),
+    model.compile(optimizer=opt, loss=keras.losses.CategoricalCrossentropy(label_smoothing=label_smoothing),
                   metrics=["accuracy"])
     return model
 
@@ -188,6 +190,11 @@ def parse_args(argv=None):
     parser.add_argument("--init-from", type=Path,
                         help="start a new run from these network weights (e.g. models/face/model.keras) instead "
                              "of random ones: another learning-rate cycle for a model trained in an earlier session")
+    parser.add_argument("--teacher", type=Path,
+                        help="distil: train towards these soft labels (training.face_teacher) mixed with the "
+                             "true labels, instead of the smoothed true labels alone")
+    parser.add_argument("--teacher-weight", type=float, default=0.7,
+                        help="with --teacher, the soft labels' share of each target (the true label's: the rest)")
     return parser.parse_args(argv)
 
 
@@ -196,7 +203,7 @@ DEFAULTS = vars(parse_args([]))
 
 # Settings a resumed run must keep: they shape the optimiser, the loss and the schedule.
 RUN_SETTINGS = ("arch", "width", "optimizer", "epochs", "peak_lr", "batch_size", "no_class_weights", "seed",
-                "init_from")
+                "init_from", "teacher", "teacher_weight")
 
 
 def peak_learning_rate(args) -> float:
@@ -259,7 +266,9 @@ def build_or_resume(args, state: dict, checkpoint: Path):
         log.info("starting from the weights in %s (%s)", args.init_from, network.name)
     else:
         network = ARCHITECTURES[args.arch](args.width)
-    return training_model(network, args.seed, args.optimizer, peak_learning_rate(args))
+    # soft labels already spread each target over the classes the teacher confuses
+    smoothing = 0.0 if args.teacher else LABEL_SMOOTHING
+    return training_model(network, args.seed, args.optimizer, peak_learning_rate(args), smoothing)
 
 
 def train_one_epoch(model, state: dict, data: dict, args) -> dict:
@@ -294,12 +303,33 @@ def adopt_saved_best(state: dict, run_dir: Path) -> dict:
     return state
 
 
+def load_teacher(path: Path, labels: np.ndarray) -> np.ndarray:
+    """The soft labels training.face_teacher wrote to ``path``; SystemExit when they were made for
+    other faces."""
+    with np.load(path) as data:
+        probabilities, made_for = data["probabilities"], data["labels"]
+    if len(made_for) != len(labels) or not np.array_equal(made_for, labels):
+        raise SystemExit(f"{path} holds soft labels for other faces than these {len(labels)} Training faces")
+    return probabilities
+
+
+def training_targets(args, labels: np.ndarray) -> np.ndarray:
+    """One-hot true labels; with a teacher, mixed with its soft labels."""
+    true = np.eye(len(FACE_CLASSES), dtype=np.float32)[labels]
+    if not args.teacher:
+        return true
+    if not 0.0 < args.teacher_weight <= 1.0:
+        raise SystemExit("--teacher-weight must be in (0, 1]")
+    log.info("distilling: %.2f of each target from %s", args.teacher_weight, args.teacher)
+    return (args.teacher_weight * load_teacher(args.teacher, labels) + (1 - args.teacher_weight) * true).astype(np.float32)
+
+
 def training_data(args) -> dict:
     x_train, y_train = load_split("Training")
     x_val, y_val = load_split("PublicTest")
     weights = None if args.no_class_weights else class_weights(y_train)
     log.info("train %d, val %d, class weights %s", len(y_train), len(y_val), weights)
-    return {"x": prepare_faces(x_train), "y": np.eye(len(FACE_CLASSES), dtype=np.float32)[y_train],
+    return {"x": prepare_faces(x_train), "y": training_targets(args, y_train),
             "sample_weight": np.array([weights[int(label)] for label in y_train], np.float32) if weights else None,
             "x_val": prepare_faces(x_val), "y_val": y_val}
 

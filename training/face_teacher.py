@@ -1,0 +1,55 @@
+"""Soft labels for distillation: the mean probabilities of several face networks over the views
+the full video analysis reads (the face and emotion.face_network.WARPS, each with its mirror
+image), for every FER2013 Training face; what ``training.train_face --teacher`` trains towards.
+
+    .venv/bin/python -m training.face_teacher MODEL.keras [MODEL.keras ...] --out training/runs/face/teacher.npz
+
+Why: three networks over these views read PublicTest better (69.4 %) than any one of them
+(67.1-67.5 %), and the video analysis cannot afford more networks (models/face/MODEL_CARD.md,
+"Views"); a network trained towards their mean reading may learn some of what they agree on, at
+the cost of one network (a 5-epoch fine-tune of member_2 towards them made it worse: models/face/
+MODEL_CARD.md, "Views"). Reads with Keras, one network after another; the file records which
+networks and views made it, and the Training faces' labels so a later run cannot pair it with
+other faces.
+"""
+import argparse
+import json
+import logging
+from pathlib import Path
+
+import numpy as np
+
+from emotion.face_network import WARPS, FaceEmotionModel
+from training.train_face import load_split
+
+log = logging.getLogger("face_teacher")
+
+
+def teacher_probabilities(networks: list[Path], faces: np.ndarray) -> np.ndarray:
+    """(N, 7): each network's mean over its views, then the mean of the networks."""
+    each = []
+    for path in networks:
+        model = FaceEmotionModel(path, views="flip_warps")
+        each.append(np.concatenate([model.predict(faces[i:i + 512]) for i in range(0, len(faces), 512)]))
+        log.info("read %d faces with %s", len(faces), path)
+    return np.mean(each, axis=0).astype(np.float32)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("networks", type=Path, nargs="+")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    faces, labels = load_split("Training")
+    probabilities = teacher_probabilities(args.networks, faces)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    record = {"networks": [str(path) for path in args.networks], "views": "face and WARPS, each mirrored",
+              "warps": [list(warp) for warp in WARPS]}
+    np.savez_compressed(args.out, probabilities=probabilities, labels=labels, record=json.dumps(record))
+    agreement = float(np.mean(probabilities.argmax(axis=1) == labels))
+    print(json.dumps({"faces": len(labels), "teacher_training_accuracy": round(agreement, 4), **record}))
+
+
+if __name__ == "__main__":
+    main()
