@@ -69,14 +69,31 @@ def test_a_distilled_run_trains_towards_the_teachers_soft_labels(tiny_fer, tmp_p
     assert soft.shape == (84, 7) and np.allclose(soft.sum(axis=1), 1, atol=1e-4)
     assert json.loads(made.stdout)["faces"] == 84
 
-    student = train(tiny_fer, tmp_path, "--run", "student", "--epochs", "1", "--teacher", str(teacher))
+    student = train(tiny_fer, tmp_path, "--run", "student", "--epochs", "2", "--stop-after", "0.0001",
+                    "--teacher", str(teacher))
     assert student.returncode == 0, student.stderr[-2000:]
-    settings = json.loads((tmp_path / "student" / "state.json").read_text())["settings"]
-    assert settings["teacher"] == str(teacher) and settings["teacher_weight"] == 0.7
+    resumed = train(tiny_fer, tmp_path, "--run", "student")   # the teacher comes from the run's settings
+    assert resumed.returncode == 0 and "distilling: 0.70" in resumed.stderr, resumed.stderr[-2000:]
+    state = json.loads((tmp_path / "student" / "state.json").read_text())
+    assert state["settings"]["teacher"] == str(teacher) and state["settings"]["teacher_weight"] == 0.7
+    assert [h["epoch"] for h in state["history"]] == [1, 2]
 
     np.savez(teacher, probabilities=soft, labels=np.roll(labels, 1))
     refused = train(tiny_fer, tmp_path, "--run", "other", "--epochs", "1", "--teacher", str(teacher))
     assert refused.returncode != 0 and "soft labels for other faces" in refused.stderr
+
+
+def test_an_older_run_cannot_be_switched_to_distillation_on_resume():
+    """A run whose state predates a setting had that setting's default: resuming it with another
+    value is refused like any other change."""
+    import argparse
+
+    from training.train_face import DEFAULTS, resumed_settings
+
+    older = {"planned_epochs": 50, "settings": {"arch": "xception", "width": 48, "seed": 41}}
+    with pytest.raises(SystemExit, match="--teacher soft.npz differs"):
+        resumed_settings(argparse.Namespace(**{**DEFAULTS, "run": "old", "teacher": "soft.npz"}), older)
+    assert resumed_settings(argparse.Namespace(**{**DEFAULTS, "run": "old"}), older).teacher is None
 
 
 def test_a_distillation_target_mixes_soft_and_true_labels(tmp_path):
@@ -210,8 +227,11 @@ def test_a_run_shipped_in_a_members_place_is_read_instead_of_it(tiny_fer, tmp_pa
     models.mkdir()
     shutil.copyfile(MODEL_FILE, models / "model.keras")
     (models / "metrics.json").write_text(json.dumps({"run": "cycle3"}))
-    shutil.copyfile(MODEL_FILE.with_name("member_2.keras"), models / "member_2.keras")
-    (models / "members.json").write_text(json.dumps({"member_2.keras": {"run": "xception48_s29"}}))
+    for name in ("member_2.keras", "member_2.int8.tflite", "member_2.int8.tflite.json"):
+        shutil.copyfile(MODEL_FILE.with_name(name), models / name)
+    shutil.copyfile(MODEL_FILE.with_name("member_2.keras"), models / "member_20.keras")   # listed, kept
+    (models / "members.json").write_text(json.dumps({"member_2.keras": {"run": "xception48_s29"},
+                                                     "member_20.keras": {"run": "other"}}))
     run = tmp_path / "runs" / "distilled"
     run.mkdir(parents=True)
     shutil.copyfile(MODEL_FILE.with_name("member_2.keras"), run / "best.keras")
@@ -220,11 +240,13 @@ def test_a_run_shipped_in_a_members_place_is_read_instead_of_it(tiny_fer, tmp_pa
 
     with pytest.raises(SystemExit, match="not a listed member"):
         face_ensemble.ship_member("distilled", models / "model.keras", replace="member_9.keras")
-    assert not (models / "member_3.keras").exists()
+    assert not (models / "member_21.keras").exists()
 
     metrics = face_ensemble.ship_member("distilled", models / "model.keras", replace="member_2.keras")
-    assert metrics["served"]["networks"] == ["model.keras", "member_3.keras"]
+    assert metrics["served"]["networks"] == ["model.keras", "member_21.keras", "member_20.keras"]
     listed = json.loads((models / "members.json").read_text())
-    assert list(listed) == ["member_3.keras"] and listed["member_3.keras"]["replaced"] == "member_2.keras"
-    assert ensemble_members(models / "model.keras") == (models / "member_3.keras",)
-    assert (models / "member_3.int8.tflite").is_file() and not list(models.glob("member_2.*"))
+    assert list(listed) == ["member_21.keras", "member_20.keras"]
+    assert listed["member_21.keras"]["replaced"] == "member_2.keras" and listed["member_20.keras"] == {"run": "other"}
+    assert ensemble_members(models / "model.keras") == (models / "member_21.keras", models / "member_20.keras")
+    assert (models / "member_21.int8.tflite").is_file() and not list(models.glob("member_2.*"))
+    assert (models / "member_20.keras").is_file()

@@ -98,8 +98,9 @@ def export_int8(model_file: Path) -> dict:
 
 def ship_member(run: str, model_file: Path = MODEL_DIR / "model.keras", replace: str | None = None) -> dict:
     """Copy a run's best epoch (weights only) beside the served network with its TFLite copy,
-    measure the ensemble with it (without the ``replace``d member), then list it: until the last
-    step the product does not read it."""
+    measure the ensemble with it (in the ``replace``d member's place, without that member), then
+    list it: until that step the product does not read it. A replaced member's files are
+    deleted last (git keeps them)."""
     import keras
 
     records = member_records(model_file.parent)
@@ -110,16 +111,23 @@ def ship_member(run: str, model_file: Path = MODEL_DIR / "model.keras", replace:
     export_int8(member_file)
     if lite_network_for(model_file, quantised=True) is None:   # the served network's extra views
         export_int8(model_file)
-    records = {**{name: record for name, record in records.items() if name != replace},
-               member_file.name: {**run_record(run), **({"replaced": replace} if replace else {})}}
-    kept = [path for path in ensemble_members(model_file) if path.name != replace]
-    metrics = served_metrics(model_file, (model_file, *kept, member_file), records)
+    record = {**run_record(run), **({"replaced": replace} if replace else {})}
+    records = listed_with(records, member_file.name, record, replace)
+    metrics = served_metrics(model_file, (model_file, *(model_file.parent / name for name in records)), records)
     (model_file.parent / MEMBERS_LIST).write_text(json.dumps(records, indent=1) + "\n")
     write_served(model_file, metrics)
     if replace is not None:
-        for old in model_file.parent.glob(f"{Path(replace).stem}.*"):
+        for old in model_file.parent.glob(f"{Path(replace).stem}.*"):   # its .keras and TFLite copies
             old.unlink()
     return metrics
+
+
+def listed_with(records: dict, name: str, record: dict, replace: str | None) -> dict:
+    """members.json's records with ``name`` added last, or in the place of ``replace``."""
+    if replace is None:
+        return {**records, name: record}
+    return {(name if listed == replace else listed): (record if listed == replace else kept)
+            for listed, kept in records.items()}
 
 
 def measure_served(model_file: Path = MODEL_DIR / "model.keras") -> dict:

@@ -5,12 +5,14 @@ image), for every FER2013 Training face; what ``training.train_face --teacher`` 
     .venv/bin/python -m training.face_teacher MODEL.keras [MODEL.keras ...] --out training/runs/face/teacher.npz
 
 Why: three networks over these views read PublicTest better (69.4 %) than any one of them
-(67.1-67.5 %), and the video analysis cannot afford more networks (models/face/MODEL_CARD.md,
+(67.1-68.5 % over the same views), and the video analysis cannot afford more networks (models/face/MODEL_CARD.md,
 "Views"); a network trained towards their mean reading may learn some of what they agree on, at
 the cost of one network (a 5-epoch fine-tune of member_2 towards them made it worse: models/face/
 MODEL_CARD.md, "Views"). Reads with Keras, one network after another; the file records which
-networks and views made it, and the Training faces' labels so a later run cannot pair it with
-other faces.
+networks and views made it, and the Training faces' labels, which a run checks them against
+(a file made for another set of faces is refused; one made by other networks is not detected).
+Runs under training/runs/ are not in git: keep the file beside a checkpoint that is to be resumed
+in another session (training/checkpoints/face/).
 """
 import argparse
 import json

@@ -225,9 +225,10 @@ def resumed_settings(args, state: dict):
                          "(or --init-from its best.keras)")
     for key in RUN_SETTINGS:
         given = str(getattr(args, key)) if isinstance(getattr(args, key), Path) else getattr(args, key)
-        if key in state["settings"] and given != state["settings"][key] and given != DEFAULTS.get(key):
+        stored = state["settings"].get(key, DEFAULTS.get(key))   # a run older than the setting had its default
+        if given != stored and given != DEFAULTS.get(key):
             raise SystemExit(f"--{key.replace('_', '-')} {given} differs from run {args.run}'s "
-                             f"{state['settings'][key]}; resume without it or start a new --run")
+                             f"{stored}; resume without it or start a new --run")
     return argparse.Namespace(**{**vars(args), **{k: v for k, v in state["settings"].items() if k in RUN_SETTINGS}})
 
 
@@ -306,9 +307,11 @@ def adopt_saved_best(state: dict, run_dir: Path) -> dict:
 def load_teacher(path: Path, labels: np.ndarray) -> np.ndarray:
     """The soft labels training.face_teacher wrote to ``path``; SystemExit when they were made for
     other faces."""
+    if not Path(path).is_file():
+        raise SystemExit(f"no soft labels at {path}: write them with python -m training.face_teacher")
     with np.load(path) as data:
         probabilities, made_for = data["probabilities"], data["labels"]
-    if len(made_for) != len(labels) or not np.array_equal(made_for, labels):
+    if not np.array_equal(made_for, labels):
         raise SystemExit(f"{path} holds soft labels for other faces than these {len(labels)} Training faces")
     return probabilities
 
