@@ -21,7 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion.face_network import WARPS, FaceEmotionModel
+from emotion.face_network import WARPS
+from training.face_ensemble import member_probabilities
 from training.train_face import load_split
 
 log = logging.getLogger("face_teacher")
@@ -31,8 +32,7 @@ def teacher_probabilities(networks: list[Path], faces: np.ndarray) -> np.ndarray
     """(N, 7): each network's mean over its views, then the mean of the networks."""
     each = []
     for path in networks:
-        model = FaceEmotionModel(path, views="flip_warps")
-        each.append(np.concatenate([model.predict(faces[i:i + 512]) for i in range(0, len(faces), 512)]))
+        each.append(member_probabilities(path, "flip_warps", faces))
         log.info("read %d faces with %s", len(faces), path)
     return np.mean(each, axis=0).astype(np.float32)
 
