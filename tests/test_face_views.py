@@ -26,3 +26,21 @@ def test_a_view_that_reads_every_face_right_is_chosen_on_either_half_and_holds_o
     assert all(row["none_other_half"] < 0.55 for row in rows)
     mean = subset_probabilities([network], (names[0],))[0]
     np.testing.assert_allclose(mean, (face + one_hot(labels)) / 2)
+
+
+def test_each_candidate_view_is_read_as_the_warped_face_and_its_mirror_image():
+    """view_readings: one reading per candidate warp (and the face), each the network's mean over
+    that warp of the faces and its mirror image."""
+    from emotion.face_network import MODEL_FILE, FaceEmotionModel, warped
+    from tests.conftest import DATASETS
+    from training.face_views import view_readings
+
+    with np.load(DATASETS / "face" / "fer2013_train_publictest.npz") as data:
+        faces = data["images"][:6]
+    readings = view_readings(MODEL_FILE, faces)
+    assert list(readings) == ["face", *CANDIDATES]
+    model = FaceEmotionModel(MODEL_FILE, views="flip")
+    np.testing.assert_allclose(readings["face"], model.predict(faces), atol=1e-5)
+    name, warp = list(CANDIDATES.items())[1]
+    np.testing.assert_allclose(readings[name], model.predict(warped(faces, *warp)), atol=1e-5)
+    assert not np.allclose(readings[name], readings["face"], atol=1e-3)

@@ -41,17 +41,25 @@ from training.train_face import MODEL_DIR, RUNS, load_split
 
 
 def member_probabilities(model_file: Path, views: str, faces: np.ndarray) -> np.ndarray:
-    model = FaceEmotionModel(model_file, views=views)
+    return read_in_batches(FaceEmotionModel(model_file, views=views), faces)
+
+
+def read_in_batches(model: FaceEmotionModel, faces: np.ndarray) -> np.ndarray:
     return np.concatenate([model.predict(faces[start:start + 512]) for start in range(0, len(faces), 512)])
+
+
+def mirrored_readings(model_file: Path, views: list[np.ndarray]) -> list[np.ndarray]:
+    """A network's (Keras) probabilities over each of ``views`` (arrays of faces) with its mirror
+    image, from one load."""
+    model = FaceEmotionModel(model_file, views="flip")
+    return [read_in_batches(model, faces) for faces in views]
 
 
 def flip_and_warp_readings(model_file: Path, faces: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """A network's (Keras) probabilities over the mirrored views, and over those and its WARPS'
     ("flip_warps"), from one load and one pass over each view."""
-    model = FaceEmotionModel(model_file, views="flip")
-    read = lambda views: np.concatenate([model.predict(views[i:i + 512]) for i in range(0, len(views), 512)])
-    flip = read(faces)
-    return flip, np.mean([flip, *(read(warped(faces, *warp)) for warp in WARPS)], axis=0)
+    flip, *warps = mirrored_readings(model_file, [faces, *(warped(faces, *warp) for warp in WARPS)])
+    return flip, np.mean([flip, *warps], axis=0)
 
 
 def compare(networks: list[Path], views_list: list[str], limit: int) -> None:

@@ -18,7 +18,8 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion.face_network import MODEL_FILE, FaceEmotionModel, ensemble_members, warped
+from emotion.face_network import MODEL_FILE, ensemble_members, warped
+from training.face_ensemble import mirrored_readings
 from training.train_face import load_split
 
 CANDIDATES = {"turned 6° anticlockwise": (6.0, 1.0), "turned 6° clockwise": (-6.0, 1.0),
@@ -27,9 +28,8 @@ CANDIDATES = {"turned 6° anticlockwise": (6.0, 1.0), "turned 6° clockwise": (-
 
 def view_readings(model_file: Path, faces: np.ndarray) -> dict[str, np.ndarray]:
     """{"face": the face and its mirror image, candidate name: that warp and its mirror image}."""
-    model = FaceEmotionModel(model_file, views="flip")
-    read = lambda views: np.concatenate([model.predict(views[i:i + 512]) for i in range(0, len(views), 512)])
-    return {"face": read(faces), **{name: read(warped(faces, *warp)) for name, warp in CANDIDATES.items()}}
+    views = [faces, *(warped(faces, *warp) for warp in CANDIDATES.values())]
+    return dict(zip(("face", *CANDIDATES), mirrored_readings(model_file, views)))
 
 
 def subset_probabilities(readings: list[dict], subset: tuple[str, ...]) -> list[np.ndarray]:
