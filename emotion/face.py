@@ -13,9 +13,8 @@ import numpy as np
 from emotion import registry
 from emotion.base import FACE_CLASSES, FaceAnalysis, FaceReading, ImageAnalysis, ModelInfo, VideoAnalysis
 from emotion.face_detector import FACE_SIZE, DetectorSettings, FaceDetector
-from emotion.face_lite import lite_network_for
 from emotion.face_network import (MODEL_FILE, WARPS, EnsembleReader, FaceBackbone, FaceEmotionModel, ensemble_members,
-                                  probability_backbone, prepare_faces)
+                                  prepare_faces, probability_backbone, served_backbone)
 from emotion.model_info import model_info
 from emotion.video import face_timeline
 
@@ -68,12 +67,13 @@ class FaceAnalyzer:
         self.detector = FaceDetector(settings)
         self._model_file = Path(model_file)
         self._model = registry.Lazy(lambda: FaceEmotionModel(self._model_file))
-        self._backbone = registry.Lazy(self._load_backbone)
+        self._backbone = registry.Lazy(lambda: served_backbone(self._model_file, fallback=self._loaded_network))
         self._warps = tuple(warps) if ensemble else ()
         self._parallel = parallel
         self._members = registry.Lazy(lambda: tuple(probability_backbone(path) for path in (
             ensemble_members(self._model_file) if ensemble else ())))
-        self._served_views = registry.Lazy(self._load_served_views)
+        self._served_views = registry.Lazy(lambda: probability_backbone(self._model_file,
+                                                                        fallback=self._full_precision_views))
 
     @property
     def model(self) -> FaceEmotionModel:
@@ -84,12 +84,11 @@ class FaceAnalyzer:
         """The face network up to its softmax, as videos are read (features and probabilities)."""
         return self._backbone.get()
 
-    def _load_backbone(self) -> FaceBackbone:
-        """What videos are read with: the network's TFLite copy when it matches the weights
-        (faster; see :mod:`emotion.face_lite`), else the emotion model's own loaded network,
-        read up to its softmax too (one copy in memory)."""
-        lite = lite_network_for(self._model_file)
-        return FaceBackbone(lite=lite) if lite is not None else FaceBackbone(network=self.model.keras_model)
+    def _loaded_network(self) -> FaceBackbone:
+        """Without a TFLite copy that matches the weights (faster; see :mod:`emotion.face_lite`),
+        videos are read with the emotion model's own loaded network, up to its softmax too (one
+        copy in memory)."""
+        return FaceBackbone(network=self.model.keras_model)
 
     @property
     def served_views(self) -> FaceBackbone:
@@ -97,13 +96,10 @@ class FaceAnalyzer:
         copy when one matches it, else the backbone itself (slower; logged)."""
         return self._served_views.get()
 
-    def _load_served_views(self) -> FaceBackbone:
-        lite = lite_network_for(self._model_file, quantised=True)
-        if lite is None:
-            log.warning("no int8 copy of %s: its extra views are read at full precision, ~3x slower; "
-                        "run python -m training.export_face_lite --int8", self._model_file.name)
-            return self.backbone
-        return FaceBackbone(lite=lite)
+    def _full_precision_views(self) -> FaceBackbone:
+        log.warning("no int8 copy of %s: its extra views are read at full precision, ~3x slower; "
+                    "run python -m training.export_face_lite --int8", self._model_file.name)
+        return self.backbone
 
     @property
     def members(self) -> tuple[FaceBackbone, ...]:

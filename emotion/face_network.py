@@ -6,6 +6,7 @@ the ensemble the full video analysis reads faces with (:func:`ensemble_members`)
 finds faces: :mod:`emotion.face` does that and calls these.
 """
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -201,19 +202,23 @@ def ensemble_members(model_file: Path = MODEL_FILE) -> tuple[Path, ...]:
     return tuple(listing.parent / name for name in names)
 
 
-def probability_backbone(model_file: Path) -> FaceBackbone:
+def probability_backbone(model_file: Path, fallback: Callable[[], FaceBackbone] | None = None) -> FaceBackbone:
     """A network as the full video analysis reads its probabilities (members, and the served
     network's extra views): its int8 TFLite copy when one matches it (training.export_face_lite
-    --int8), else its float32 copy, else Keras."""
-    lite = lite_network_for(model_file, quantised=True) or lite_network_for(model_file)
-    return FaceBackbone(lite=lite) if lite is not None else FaceBackbone(model_file)
+    --int8), else ``fallback()`` when given, else :func:`served_backbone`."""
+    lite = lite_network_for(model_file, quantised=True)
+    if lite is not None:
+        return FaceBackbone(lite=lite)
+    return fallback() if fallback else served_backbone(model_file)
 
 
-def served_backbone(model_file: Path) -> FaceBackbone:
+def served_backbone(model_file: Path, fallback: Callable[[], FaceBackbone] | None = None) -> FaceBackbone:
     """The served network as videos read its features: its float32 TFLite copy when one matches
-    it, else Keras."""
+    it, else ``fallback()`` when given (e.g. a Keras network already loaded), else Keras."""
     lite = lite_network_for(model_file)
-    return FaceBackbone(lite=lite) if lite is not None else FaceBackbone(model_file)
+    if lite is not None:
+        return FaceBackbone(lite=lite)
+    return fallback() if fallback else FaceBackbone(model_file)
 
 
 class EnsembleReader:

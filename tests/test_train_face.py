@@ -67,7 +67,17 @@ def test_a_distilled_run_trains_towards_the_teachers_soft_labels(tiny_fer, tmp_p
     with np.load(teacher) as data:
         soft, labels = data["probabilities"], data["labels"]
     assert soft.shape == (84, 7) and np.allclose(soft.sum(axis=1), 1, atol=1e-4)
-    assert json.loads(made.stdout)["faces"] == 84
+    assert json.loads(made.stdout)["faces"] == 84 and len(json.loads(made.stdout)["warps"]) == 1
+
+    all_views = tmp_path / "teacher_all.npz"
+    made_all = subprocess.run([sys.executable, "-m", "training.face_teacher", str(tmp_path / "tiny" / "best.keras"),
+                               "--views", "all", "--out", str(all_views)],
+                              cwd=REPO_ROOT, capture_output=True, text=True, env=env, timeout=600)
+    assert made_all.returncode == 0, made_all.stderr[-2000:]
+    assert len(json.loads(made_all.stdout)["warps"]) == 4   # the view study's four warps, besides the face
+    with np.load(all_views) as data:
+        assert np.allclose(data["probabilities"].sum(axis=1), 1, atol=1e-4)
+        assert not np.allclose(data["probabilities"], soft, atol=1e-6)   # other views, another reading
 
     student = train(tiny_fer, tmp_path, "--run", "student", "--epochs", "2", "--stop-after", "0.0001",
                     "--teacher", str(teacher))
