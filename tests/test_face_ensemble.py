@@ -17,8 +17,9 @@ from training.export_face_lite import MIN_INT8_AGREEMENT
 from tests.conftest import FIXTURES
 
 CLIP = FIXTURES / "av" / "timeline_1.webm"
-# The shipped member, a network trained from another start: copied into folders of the tests' own.
-OTHER_NETWORK = MODEL_FILE.with_name("member_2.keras")
+# The first shipped member (a network trained from another start), whatever its file is called
+# after a --replace: copied into folders of the tests' own as member_2.keras.
+OTHER_NETWORK = ensemble_members(MODEL_FILE)[0]
 
 
 class FixedBackbone:

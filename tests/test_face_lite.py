@@ -10,7 +10,7 @@ import pytest
 
 from emotion import face_lite
 from emotion.face import FaceAnalyzer
-from emotion.face_network import MODEL_FILE, FaceBackbone
+from emotion.face_network import MODEL_FILE, FaceBackbone, ensemble_members
 from emotion.face_lite import LiteFaceNetwork, lite_files, lite_network_for, sha256_of
 from emotion.media import sample_video_frames
 from tests.conftest import FIXTURES
@@ -130,7 +130,7 @@ def test_export_writes_a_copy_that_is_then_used(keras_only, real_faces):
     assert isinstance(lite_network_for(keras_only), LiteFaceNetwork)
 
 
-MEMBER_FILE = MODEL_FILE.with_name("member_2.keras")  # an ensemble member: videos read its int8 copy
+MEMBER_FILE = ensemble_members(MODEL_FILE)[0]  # the first shipped member: videos read its int8 copy
 
 
 def test_an_int8_copy_of_a_member_is_exported_checked_and_then_used(tmp_path, real_faces):

@@ -191,7 +191,7 @@ def test_the_served_reading_is_measured_with_every_member(tiny_fer, tmp_path, mo
     with its confusion matrix, each network alone beside it."""
     import shutil
 
-    from emotion.face_network import MODEL_FILE, WARPS, FaceBackbone, warped
+    from emotion.face_network import MODEL_FILE, WARPS, FaceBackbone, ensemble_members, warped
     from training import face_ensemble
     from training.face_confusion import confusion
     from training.train_face import load_split
@@ -200,7 +200,7 @@ def test_the_served_reading_is_measured_with_every_member(tiny_fer, tmp_path, mo
     model_file = tmp_path / "model.keras"
     shutil.copyfile(MODEL_FILE, model_file)
     (tmp_path / "metrics.json").write_text(json.dumps({"run": "cycle3", "flip": {"accuracy": 0.66}}))
-    shutil.copyfile(MODEL_FILE.with_name("member_2.keras"), tmp_path / "member_2.keras")  # the shipped member
+    shutil.copyfile(ensemble_members(MODEL_FILE)[0], tmp_path / "member_2.keras")  # the first shipped member
     (tmp_path / "members.json").write_text(json.dumps({"member_2.keras": {"run": "xception48_s29"}}))
 
     metrics = face_ensemble.measure_served(model_file)
@@ -237,14 +237,15 @@ def test_a_run_shipped_in_a_members_place_is_read_instead_of_it(tiny_fer, tmp_pa
     models.mkdir()
     shutil.copyfile(MODEL_FILE, models / "model.keras")
     (models / "metrics.json").write_text(json.dumps({"run": "cycle3"}))
-    for name in ("member_2.keras", "member_2.int8.tflite", "member_2.int8.tflite.json"):
-        shutil.copyfile(MODEL_FILE.with_name(name), models / name)
-    shutil.copyfile(MODEL_FILE.with_name("member_2.keras"), models / "member_20.keras")   # listed, kept
+    shipped = ensemble_members(MODEL_FILE)[0]
+    for suffix in (".keras", ".int8.tflite", ".int8.tflite.json"):
+        shutil.copyfile(shipped.with_name(shipped.stem + suffix), models / f"member_2{suffix}")
+    shutil.copyfile(shipped, models / "member_20.keras")   # listed, kept
     (models / "members.json").write_text(json.dumps({"member_2.keras": {"run": "xception48_s29"},
                                                      "member_20.keras": {"run": "other"}}))
     run = tmp_path / "runs" / "distilled"
     run.mkdir(parents=True)
-    shutil.copyfile(MODEL_FILE.with_name("member_2.keras"), run / "best.keras")
+    shutil.copyfile(shipped, run / "best.keras")
     (run / "state.json").write_text(json.dumps({"epoch": 1, "best": 0.5, "best_epoch": 1, "seconds": 60,
                                                 "history": [{"epoch": 1, "val_acc": 0.5}]}))
 
