@@ -11,7 +11,7 @@ def small_network():
     from keras import layers
 
     inputs = keras.Input((48, 48, 1))
-    x = layers.Dropout(0.5)(inputs)   # before a BatchNorm: must be off while statistics are read
+    x = layers.Dropout(0.5, name="dropout")(inputs)   # before a BatchNorm: must be off while statistics are read
     x = layers.Conv2D(4, 3, name="conv")(x)
     x = layers.BatchNormalization(name="norm")(x)
     x = layers.GlobalAveragePooling2D()(x)
@@ -35,4 +35,4 @@ def test_the_moving_statistics_become_those_of_the_faces_read():
     expected_variance = np.mean([o.var(axis=(0, 1, 2)) for o in outputs], axis=0)
     np.testing.assert_allclose(keras.ops.convert_to_numpy(norm.moving_mean), expected_mean, rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(keras.ops.convert_to_numpy(norm.moving_variance), expected_variance, rtol=1e-3, atol=1e-5)
-    assert norm.momentum == pytest.approx(0.99) and network.layers[1].rate == 0.5   # settings restored
+    assert norm.momentum == pytest.approx(0.99) and network.get_layer("dropout").rate == 0.5   # settings restored

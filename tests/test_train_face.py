@@ -261,3 +261,26 @@ def test_a_run_shipped_in_a_members_place_is_read_instead_of_it(tiny_fer, tmp_pa
     assert ensemble_members(models / "model.keras") == (models / "member_21.keras", models / "member_20.keras")
     assert (models / "member_21.int8.tflite").is_file() and not list(models.glob("member_2.*"))
     assert (models / "member_20.keras").is_file()
+
+
+def test_a_network_is_saved_with_its_batchnorm_statistics_reestimated(tiny_fer, tmp_path, monkeypatch):
+    """training.face_batchnorm: the saved copy differs from the source only in BatchNorm's moving
+    statistics, and both are measured on PublicTest as the ensemble reads networks."""
+    import keras
+
+    from emotion.face_network import MODEL_FILE, FaceBackbone
+    from training.face_batchnorm import recalibrate
+    from training.train_face import load_split
+
+    monkeypatch.setenv("POISE_FER_FILE", str(tiny_fer))
+    result = recalibrate(MODEL_FILE, tmp_path / "recalibrated.keras", batch_size=16)
+    faces, labels = load_split("PublicTest")
+    expected = np.mean(FaceBackbone(MODEL_FILE).predict(faces).argmax(axis=1) == labels)
+    assert result["publictest_flip_before"] == pytest.approx(expected, abs=1e-4) and result["batchnorm_layers"] == 15
+    source, saved = (keras.models.load_model(path, compile=False) for path in (MODEL_FILE, tmp_path / "recalibrated.keras"))
+    moved, moving = [], []
+    for layer, copy in zip(source.layers, saved.layers):
+        for weight, a, b in zip(layer.weights, layer.get_weights(), copy.get_weights()):
+            moved.append(not np.allclose(a, b))
+            moving.append(isinstance(layer, keras.layers.BatchNormalization) and weight.name.startswith("moving"))
+    assert any(moved) and not any(m and not s for m, s in zip(moved, moving))   # only moving statistics changed

@@ -28,7 +28,10 @@ def layers_of(network, kind) -> list:
     """Every layer of ``kind`` in ``network``, nested models included."""
     found = []
     for layer in network.layers:
-        found += [layer] if isinstance(layer, kind) else layers_of(layer, kind) if hasattr(layer, "layers") else []
+        if isinstance(layer, kind):
+            found.append(layer)
+        elif hasattr(layer, "layers"):
+            found += layers_of(layer, kind)
     return found
 
 
@@ -59,22 +62,26 @@ def reestimate_batchnorm(network, faces: np.ndarray, batch_size: int = 256) -> i
     return len(norms)
 
 
-def mirrored_accuracy(network, faces: np.ndarray, labels: np.ndarray) -> float:
-    views = (prepare_faces(faces), prepare_faces(faces[:, :, ::-1]))
-    probabilities = sum(network.predict(view, batch_size=512, verbose=0) for view in views)
-    return round(float(np.mean(probabilities.argmax(axis=1) == labels)), 4)
+def mirrored_accuracy(model_file: Path, faces: np.ndarray, labels: np.ndarray) -> float:
+    """PublicTest accuracy of a saved network over the face and its mirror image, read as
+    training.face_ensemble reads networks."""
+    from training.face_ensemble import member_probabilities
+
+    return round(float(np.mean(member_probabilities(model_file, "flip", faces).argmax(axis=1) == labels)), 4)
 
 
 def recalibrate(source: Path, target: Path, batch_size: int = 256) -> dict:
     import keras
 
+    if not Path(source).is_file():
+        raise SystemExit(f"no network at {source}")
     network = keras.models.load_model(source, compile=False)
-    faces, labels = load_split("PublicTest")
-    before = mirrored_accuracy(network, faces, labels)
     layers = reestimate_batchnorm(network, load_split("Training")[0], batch_size)
     network.save(target)
+    faces, labels = load_split("PublicTest")
     return {"network": str(source), "saved": str(target), "batchnorm_layers": layers,
-            "publictest_flip_before": before, "publictest_flip_after": mirrored_accuracy(network, faces, labels)}
+            "publictest_flip_before": mirrored_accuracy(source, faces, labels),
+            "publictest_flip_after": mirrored_accuracy(target, faces, labels)}
 
 
 def main() -> None:
