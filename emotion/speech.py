@@ -46,8 +46,10 @@ class AcousticFeatures:
     def describe(self, samples: np.ndarray) -> np.ndarray:
         return np.concatenate([functionals.wide_features(samples), features.pitch_features(samples)])
 
-    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
-        """:meth:`describe` of each window from contours computed once for the recording."""
+    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours,
+                         stop=None) -> np.ndarray:
+        """:meth:`describe` of each window from contours computed once for the recording (one
+        numpy pass, nothing to stop between)."""
         measures, levels = functionals.frame_measures(samples), features.frame_db(samples)
         return np.stack([
             np.concatenate([functionals.functionals_from_frames(measures[frame_slice], levels[frame_slice]),
@@ -74,8 +76,11 @@ class WhisperFeatures:
     def describe(self, samples: np.ndarray) -> np.ndarray:
         return voice_embedding.whisper_embedding(samples, self.transcriber)
 
-    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
-        return voice_embedding.pooled_windows(voice_embedding.encoded_frames(samples, self.transcriber), spans)
+    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours,
+                         stop=None) -> np.ndarray:
+        """``stop``, once set, ends the encoding before its next 30 s chunk (AnalysisStopped)."""
+        frames = voice_embedding.encoded_frames(samples, self.transcriber, stop)
+        return voice_embedding.pooled_windows(frames, spans)
 
 
 # The feature sets a served model may name in model.json's "features", in that order.
@@ -134,8 +139,9 @@ class LinearSpeechModel:
     def describe(self, samples: np.ndarray) -> np.ndarray:
         return self.features.describe(samples)
 
-    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
-        return self.features.describe_windows(samples, spans, c)
+    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours,
+                         stop=None) -> np.ndarray:
+        return self.features.describe_windows(samples, spans, c, stop)
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:
         """Probabilities of windows of a longer recording."""
@@ -227,11 +233,12 @@ class SpeechAnalyzer:
         return classify_clips(self.model, clips)
 
     def analyze_audio(self, source, sample_rate: int | None = None,
-                      sound_contours: Contours | None = None) -> SpeechAnalysis:
+                      sound_contours: Contours | None = None, stop=None) -> SpeechAnalysis:
         """A path, bytes or samples -> timeline over 3 s windows (1 s hop) and summary.
 
         Raises EmptyInput / UnreadableMedia for bad files and NoSpeechFound when no window
-        holds speech.
+        holds speech. ``stop`` (a threading.Event), once set, ends the reading within the
+        features' next step (30 s of sound for the Whisper features) with AnalysisStopped.
         """
         from emotion.audio import load_audio
 
@@ -244,7 +251,7 @@ class SpeechAnalyzer:
         if not speaking:
             raise NoSpeechFound("No speech was heard in this recording: check the microphone and try again.")
         model = self.model
-        described = model.describe_windows(samples, [spans[i] for i in speaking], c)
+        described = model.describe_windows(samples, [spans[i] for i in speaking], c, stop)
         # a recording of one window is read whole, as a clip alone
         predict = clips_predictor(model) if len(spans) == 1 else model.predict_proba
         probabilities = dict(zip(speaking, predict(described)))

@@ -33,7 +33,8 @@ class VoiceAnalyzer:
         samples unless ``read_words`` is False; without a recogniser, ``words_missing_reason``
         says why there are none.
 
-        ``stop``, once set, ends the reading at its next stage with :class:`AnalysisStopped`.
+        ``stop``, once set, ends the reading at its next stage with :class:`AnalysisStopped`
+        (within the emotion stage, before its next 30 s of encoding).
         """
         from emotion.audio import load_audio
         from emotion.delivery import contours, measure_delivery
@@ -49,7 +50,7 @@ class VoiceAnalyzer:
                                  words=words, words_missing_reason=missing)
         from emotion.affect import voice_affect
 
-        emotions = self.speech.analyze_audio(samples, sound_contours=sound)
+        emotions = self.speech.analyze_audio(samples, sound_contours=sound, stop=stop)
         return VoiceAnalysis(timeline=emotions.timeline, summary=emotions.summary, delivery=delivery,
                              model=model_info("speech", self.model_dir), affect=voice_affect(emotions.timeline),
                              words=words, words_missing_reason=missing)

@@ -71,14 +71,20 @@ def whisper_embedding(samples: np.ndarray, transcriber=None) -> np.ndarray:
     return pool(_encode_chunk(_whisper_model(transcriber), level_normalised(samples)))
 
 
-def encoded_frames(samples: np.ndarray, transcriber=None) -> np.ndarray:
+def encoded_frames(samples: np.ndarray, transcriber=None, stop=None) -> np.ndarray:
     """(frames, 384): the recording (level-normalised as a whole) encoded in consecutive 30 s
-    chunks, one frame per 20 ms."""
+    chunks, one frame per 20 ms. ``stop`` (a threading.Event), once set, ends it before its next
+    chunk with AnalysisStopped: a long answer's encoding is many chunks of ~0.3 s each."""
+    from emotion.errors import raise_if_stopped
+
     model = _whisper_model(transcriber)
     samples = level_normalised(samples)
     step = CHUNK_SECONDS * SAMPLE_RATE
-    return np.concatenate([_encode_chunk(model, samples[start: start + step])
-                           for start in range(0, max(1, len(samples)), step)])
+    chunks = []
+    for start in range(0, max(1, len(samples)), step):
+        raise_if_stopped(stop, "the voice's emotion reading")
+        chunks.append(_encode_chunk(model, samples[start: start + step]))
+    return np.concatenate(chunks)
 
 
 def pooled_windows(frames: np.ndarray, spans: list[tuple[float, float]]) -> np.ndarray:

@@ -153,3 +153,48 @@ def test_a_long_recording_is_encoded_30_seconds_at_a_time():
     # neighbours and its place in the 30 s window (why training reads clips both ways)
     within = pooled_windows(frames, [(0.0, len(clips[0]) / SAMPLE_RATE)])[0]
     assert not np.allclose(within, whisper_embedding(clips[0]), atol=1e-2)
+
+
+def test_a_stop_ends_the_encoding_before_its_next_30_second_chunk(monkeypatch):
+    import threading
+
+    from emotion import voice_embedding
+    from emotion.errors import AnalysisStopped
+
+    stop, encoded = threading.Event(), []
+
+    def encode_then_stop(model, samples):
+        encoded.append(len(samples))
+        stop.set()                       # as a refused face pass would, while the first chunk encodes
+        return np.zeros((1500, 384), np.float32)
+
+    monkeypatch.setattr(voice_embedding, "_whisper_model", lambda transcriber: None)
+    monkeypatch.setattr(voice_embedding, "_encode_chunk", encode_then_stop)
+    recording = np.full(95 * SAMPLE_RATE, 0.1, np.float32)             # four chunks
+    with pytest.raises(AnalysisStopped):
+        encoded_frames(recording, stop=stop)
+    assert encoded == [30 * SAMPLE_RATE]                                 # the other three never ran
+    encoded.clear()
+    assert encoded_frames(recording, stop=threading.Event()).shape == (4 * 1500, 384)
+    assert encoded == [30 * SAMPLE_RATE] * 3 + [5 * SAMPLE_RATE]
+
+
+def test_the_speech_analyzer_hands_its_stop_to_the_window_features(monkeypatch):
+    import threading
+
+    from emotion.errors import AnalysisStopped
+    from emotion.speech import SpeechAnalyzer
+
+    seen = []
+
+    class StoppedModel:
+        def describe_windows(self, samples, spans, c, stop=None):
+            seen.append(stop)
+            raise AnalysisStopped("no longer wanted")
+
+    analyzer = SpeechAnalyzer()
+    monkeypatch.setattr(SpeechAnalyzer, "model", property(lambda self: StoppedModel()))
+    stop = threading.Event()
+    with pytest.raises(AnalysisStopped):
+        analyzer.analyze_audio(load_audio(sorted(AUDIO.glob("*.wav"))[0]), stop=stop)
+    assert seen == [stop]
