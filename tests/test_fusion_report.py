@@ -66,8 +66,9 @@ def test_an_older_answer_says_it_predates_the_fused_reading(client, auth, app):
     assert "recorded before Poise read face and voice together" in fusion and "<table" not in fusion
 
 
-def test_a_video_without_speech_has_no_fused_reading(client, auth, app):
+def test_a_video_without_speech_has_no_fused_reading_and_says_why(client, auth, app):
     user_id = auth.signup_and_login()
     silent = dataclasses.replace(video_analysis(), voice=None, voice_missing_reason="No speech was found.")
     attempt_id = add_recorded_attempt(app, user_id, "video", 1, silent)
-    assert 'id="fusion"' not in client.get(f"/attempts/{attempt_id}/report").data.decode()
+    fusion = section(client.get(f"/attempts/{attempt_id}/report").data.decode(), "fusion")
+    assert "no speech was heard in this answer" in fusion and "<table" not in fusion

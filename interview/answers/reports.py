@@ -103,6 +103,21 @@ class Comparer:
                              shown.decimals, shown.typical)
 
 
+# A video answer read without speech has a face reading but nothing to fuse it with.
+FUSION_NEEDS_SPEECH = ("Face and voice are read together only where you speak, and no speech was heard in this "
+                       "answer: the face reading above stands alone.")
+
+
+def fusion_missing_reason(details: dict) -> str | None:
+    """Why a video answer has no fused reading, where it has none: recorded before it (stored),
+    or read without speech."""
+    if details.get("fusion") or not details.get("face"):
+        return None
+    stored = details.get("fusion_missing_reason")
+    voice = details.get("voice")
+    return stored or (FUSION_NEEDS_SPEECH if not (voice and voice.get("summary")) else None)
+
+
 def build_recorded_report(attempt: Attempt) -> RecordedReport:
     details = readable(attempt.details, attempt.modality)
     compare = Comparer(attempt)
@@ -114,7 +129,7 @@ def build_recorded_report(attempt: Attempt) -> RecordedReport:
                             voice_missing_reason=details.get("voice_missing_reason"), emotions_hidden=not shown,
                             recording_deletes_on=deletion_due_on(attempt),
                             fusion=details.get("fusion") if shown else None,
-                            fusion_missing_reason=details.get("fusion_missing_reason") if shown else None)
+                            fusion_missing_reason=fusion_missing_reason(details) if shown else None)
     if report.face:
         report.face_rows = [compare.row("face_" + emotion, emotion)
                             for emotion in report.face["summary"]["mean_probabilities"]]
