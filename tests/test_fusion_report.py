@@ -18,9 +18,10 @@ def fused_video():
     return dataclasses.replace(answer, fusion=FusionReader().read(answer.face, answer.voice))
 
 
-def window(start, end, source, top):
+def window(start, end, source, top, face_share=None):
     probabilities = {"happy": 0.2, "sad": 0.2, "angry": 0.2}
-    return {"start": start, "end": end, "source": source, "probabilities": probabilities | {top: 0.5}}
+    return {"start": start, "end": end, "source": source, "probabilities": probabilities | {top: 0.5},
+            "face_contribution": face_share}
 
 
 def test_stretches_merge_windows_with_the_same_reading_and_source():
@@ -29,6 +30,14 @@ def test_stretches_merge_windows_with_the_same_reading_and_source():
     stretches = [(s.start, s.end, s.emotion, s.source) for s in fused_stretches(fusion)]
     assert stretches == [(0, 2, "happy", "both"), (2, 3, "happy", "voice"), (3, 7, "sad", "voice")]
     assert fused_stretches(None) == [] and fused_stretches({"windows": []}) == []
+
+
+def test_a_stretch_read_from_both_says_how_much_the_face_carried():
+    fusion = {"windows": [window(0, 3, "both", "happy", 0.7), window(1, 4, "both", "happy", 0.5),
+                          window(2, 5, "voice", "happy")]}
+    both, voice = fused_stretches(fusion)
+    assert both.face_share == 0.6 and both.source_label == "face and voice (face 60%, voice 40%)"
+    assert voice.face_share is None and voice.source_label == "voice only: no face in view"
 
 
 def test_the_report_shows_the_fused_reading_and_what_it_rests_on(client, auth, app):
@@ -44,6 +53,7 @@ def test_the_report_shows_the_fused_reading_and_what_it_rests_on(client, auth, a
     rows = re.findall(r'<tr data-source="(\w+)">', fusion)
     assert rows == ["both", "face", "voice"]   # windows merged where reading and source stay the same
     assert 'data-seek="0.0"' in fusion and 'data-seek="6.0"' in fusion and "voice only: no face in view" in text
+    assert re.search(r"face and voice \(face \d+%, voice \d+%\)", text)   # each stretch's shares
     assert fusion.count('<tr><th scope="row">') == 7
 
 
