@@ -165,3 +165,19 @@ def test_the_design_network_reads_with_a_channel_missing():
             inputs[f"{hidden}_mask"] = np.zeros_like(masks[f"{hidden}_mask"])
         probabilities = network.predict(inputs, verbose=0)
         assert probabilities.shape == (8, 7) and np.allclose(probabilities.sum(axis=1), 1, atol=1e-5)
+
+
+@pytest.mark.slow
+def test_masked_frame_pre_training_scores_the_hidden_frames_only():
+    """The loss is taken on hidden frames only: with no frame present none is hidden and the loss
+    is nothing, whatever the encoder predicts for the rest; with every frame present it is not."""
+    from training.train_fusion import encoder, keras_module, pretrain
+
+    keras, rng = keras_module(), np.random.default_rng(0)
+    sequences = rng.normal(size=(16, 6, 4)).astype(np.float32)
+
+    def first_loss(present):
+        return pretrain(keras, encoder(keras, 4, "face", np.zeros(4), np.ones(4)), 4, sequences, present, epochs=1)[0]
+
+    assert first_loss(np.zeros((16, 6), np.float32)) == 0.0
+    assert first_loss(np.ones((16, 6), np.float32)) > 0.05
