@@ -12,6 +12,7 @@ import numpy as np
 
 from emotion import registry
 from emotion.base import FACE_CLASSES, FaceAnalysis, FaceReading, ImageAnalysis, ModelInfo, VideoAnalysis
+from emotion.face_calibration import fitted_temperature
 from emotion.face_detector import FACE_SIZE, DetectorSettings, FaceDetector
 from emotion.face_network import (MODEL_FILE, WARPS, EnsembleReader, FaceBackbone, FaceEmotionModel, ensemble_members,
                                   prepare_faces, probability_backbone, served_backbone)
@@ -74,6 +75,8 @@ class FaceAnalyzer:
             ensemble_members(self._model_file) if ensemble else ())))
         self._served_views = registry.Lazy(lambda: probability_backbone(self._model_file,
                                                                         fallback=self._full_precision_views))
+        self._temperature = registry.Lazy(lambda: fitted_temperature(
+            (self._model_file, *(ensemble_members(self._model_file) if ensemble else ())), self._warps))
 
     @property
     def model(self) -> FaceEmotionModel:
@@ -108,10 +111,11 @@ class FaceAnalyzer:
         return self._members.get()
 
     def recorder(self) -> FeatureRecorder:
-        """A fresh reader of one recording's faces: the backbone's features, the ensemble's probabilities."""
+        """A fresh reader of one recording's faces: the backbone's features, the ensemble's probabilities
+        (calibrated where calibration.json was fitted for this reading, emotion.face_calibration)."""
         served_views = self.served_views if self._warps else None
         return FeatureRecorder(EnsembleReader(self.backbone, self.members, served_views, warps=self._warps,
-                                              parallel=self._parallel))
+                                              parallel=self._parallel, temperature=self._temperature.get()))
 
     @property
     def info(self) -> ModelInfo:

@@ -13,6 +13,7 @@ import numpy as np
 
 from emotion.base import FACE_CLASSES
 from emotion.errors import DAMAGED_MODEL_FILE_ERRORS, ModelUnavailable
+from emotion.face_calibration import fitted_temperature, tempered
 from emotion.face_detector import FACE_SIZE
 from emotion.face_lite import lite_network_for
 
@@ -230,14 +231,16 @@ class EnsembleReader:
     own (the live overlay's views; the wheel and fusion were fitted on them). The served
     network's other views are read by ``served_views`` (its int8 copy: probabilities only), and
     each of the ``members`` (networks from other starts) reads every view. ``warps=()``: the face
-    and its mirror image alone.
+    and its mirror image alone. The mean is ``temperature``-scaled (:mod:`emotion.face_calibration`;
+    1.0: as it is).
 
     ``parallel``: the other readings run in a second thread while ``served`` reads the face (the
     interpreters release the GIL), so the video analysis uses both cores once the voice is read."""
 
     def __init__(self, served: FaceBackbone, members=(), served_views: FaceBackbone | None = None, warps=WARPS,
-                 parallel: bool = False):
+                 parallel: bool = False, temperature: float = 1.0):
         self.served, self.members = served, tuple(members)
+        self.temperature = temperature
         self.served_views = served_views or served
         self.warps = tuple(warps)
         self.parallel = parallel and bool(self.members or self.warps)
@@ -249,7 +252,7 @@ class EnsembleReader:
         features, own = self.served.features(faces48)
         served_sum, members = others.result() if others else self._other_readings(faces48)
         served = (own + served_sum) / (1 + len(self.warps))
-        return features, own, np.mean([served, *members], axis=0)
+        return features, own, tempered(np.mean([served, *members], axis=0), self.temperature)
 
     def _other_readings(self, faces48: np.ndarray) -> tuple[np.ndarray, list[np.ndarray]]:
         """(the sum of the served network's readings of the warped views, each member's mean over all views)."""
@@ -272,13 +275,14 @@ def _second_thread():
 class EnsembleFaceModel:
     """Faces read as the full video analysis reads them (:class:`EnsembleReader`): ``model_file``
     and its :func:`ensemble_members` (or the given ``files``, the served network first), each
-    through the copy videos read."""
+    through the copy videos read, calibrated as videos are (``temperature=1.0``: as they are)."""
 
-    def __init__(self, model_file: Path = MODEL_FILE, files=None):
+    def __init__(self, model_file: Path = MODEL_FILE, files=None, temperature: float | None = None):
         self.files = tuple(map(Path, files)) if files is not None else (Path(model_file), *ensemble_members(model_file))
         served, *members = self.files
         self.reader = EnsembleReader(served_backbone(served), [probability_backbone(path) for path in members],
-                                     served_views=probability_backbone(served))
+                                     served_views=probability_backbone(served),
+                                     temperature=fitted_temperature(self.files, WARPS) if temperature is None else temperature)
 
     def predict(self, faces48: np.ndarray) -> np.ndarray:
         """(N, 48, 48) uint8 faces -> (N, 7) probabilities."""

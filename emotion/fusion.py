@@ -1,11 +1,12 @@
 """Audio-visual fusion: one emotion reading of a video answer from its face and its voice.
 
 Served: late fusion, the weighted geometric mean of the face model's and the voice model's
-probabilities (both calibrated), with the face's weight from ``models/fusion/fusion.json``.
+probabilities (both calibrated: the voice's tempered LDA, the face ensemble's temperature in
+emotion.face_calibration), with the face's weight from ``models/fusion/fusion.json``.
 Of the designs measured side by side on validation pairs (models/fusion/MODEL_CARD.md) it read
 best: the design's feature-level network (frame features pre-trained by masked-frame
-prediction, pooled, fused by a dense layer) came out about 10 points lower, its voice channel
-weaker than the speech model's wide functionals. Its training code is training/train_fusion.py.
+prediction, pooled, fused by a dense layer) came out lower, its voice channel (100 ms acoustic
+contours) far weaker than the served voice model. Its training code is training/train_fusion.py.
 
 Over time the answer is read in the voice model's windows (3 s, every second): in each, the
 mean of the face frames seen and the voice's reading. Where no face was in view a window rests

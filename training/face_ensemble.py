@@ -15,7 +15,9 @@ run's record): the list is what the product reads (emotion.face_network.ensemble
 ``metrics.json`` gets "served" (the networks read as videos read faces, each over 4 views
 through the copies videos read: emotion.face_network.EnsembleReader; the figure the product
 shows) and "ensemble" (each network alone and their mean, with Keras, over the mirrored views
-and over the 4 views), and confusion_matrix.png is redrawn. After re-exporting a copy, run
+and over the 4 views), and confusion_matrix.png is redrawn; the served reading's temperature
+(emotion.face_calibration) is fitted anew on the same probabilities and written to
+``calibration.json`` for these networks and views. After re-exporting a copy, run
 ``--measure``. ``--replace NAME`` ships the run in place of a listed member (e.g. a network
 distilled from it): the ensemble is measured without that member, and the member is unlisted and
 its files deleted only then (git keeps them).
@@ -32,9 +34,11 @@ from pathlib import Path
 
 import numpy as np
 
+from emotion.face_calibration import CALIBRATION_FILE, reading_of, tempered
 from emotion.face_lite import lite_network_for
 from emotion.face_network import (FACE_CLASSES, MEMBERS_LIST, TTA_VIEWS, WARPS, EnsembleFaceModel,
                                   FaceEmotionModel, ensemble_members, warped)
+from training.calibration import calibration, temperature_for
 from training.evaluate_face import scores
 from training.face_confusion import confusion, draw_confusion
 from training.train_face import MODEL_DIR, RUNS, load_split
@@ -153,14 +157,16 @@ def served_metrics(model_file: Path, files: tuple[Path, ...], records: dict) -> 
     analysis's 4 views) measured anew."""
     metrics = json.loads((model_file.parent / "metrics.json").read_text())
     images, labels = load_split("PublicTest")
-    reader = EnsembleFaceModel(model_file, files=files)
-    predicted = reader.predict(images).argmax(axis=1)
+    reader = EnsembleFaceModel(model_file, files=files, temperature=1.0)   # fitted anew below
+    probabilities = reader.predict(images)
+    predicted = probabilities.argmax(axis=1)   # the temperature never changes which emotion is read
     readings = [flip_and_warp_readings(path, images) for path in files]
     by_views = {"flip": [flip for flip, _ in readings], "flip_warps": [warps for _, warps in readings]}
     runs = [records.get(path.name, {}).get("run", path.stem) for path in files[1:]]
     metrics["served"] = {"views": "flip_warps", "networks": [path.name for path in files],
                          "name": " + ".join([metrics.get("run", "face"), *runs]),
-                         **scores(labels, predicted), "confusion": confusion(labels, predicted).tolist()}
+                         **scores(labels, predicted), "confusion": confusion(labels, predicted).tolist(),
+                         "calibration": fitted_calibration(probabilities, labels)}
     served_alone = by_views["flip_warps"][0].argmax(axis=1)   # the served network's row of face_report's table
     metrics["flip_warps"] = {**scores(labels, served_alone), "confusion": confusion(labels, served_alone).tolist()}
     ensemble = reader.reader
@@ -175,9 +181,32 @@ def served_metrics(model_file: Path, files: tuple[Path, ...], records: dict) -> 
     return metrics
 
 
+def fitted_calibration(probabilities: np.ndarray, labels: np.ndarray, seed: int = 0) -> dict:
+    """The temperature videos read faces with (emotion.face_calibration), fitted by log loss on all
+    of ``labels``, and how well calibrated the reading is before and after. The honest "after" is
+    ``held_out_halves``: a temperature fitted on one seeded half of the faces, measured on the
+    other, both ways."""
+    halves = np.array_split(np.random.default_rng(seed).permutation(len(labels)), 2)
+    held_out = []
+    for fit, measure in (halves, halves[::-1]):
+        temperature = temperature_for(probabilities[fit], labels[fit])
+        held_out.append({"temperature": round(temperature, 4),
+                         "before": calibration(labels[measure], probabilities[measure]),
+                         "after": calibration(labels[measure], tempered(probabilities[measure], temperature))})
+    temperature = temperature_for(probabilities, labels)
+    return {"temperature": round(temperature, 4), "fitted_on": "FER2013 PublicTest (log loss)", "bins": 10,
+            "before": calibration(labels, probabilities), "after": calibration(labels, tempered(probabilities, temperature)),
+            "held_out_halves": held_out}
+
+
 def write_served(model_file: Path, metrics: dict) -> None:
+    """metrics.json, the served reading's calibration.json (what emotion.face_calibration applies)
+    and confusion_matrix.png."""
     (model_file.parent / "metrics.json").write_text(json.dumps(metrics, indent=1))
     served = metrics["served"]
+    fitted = {key: served["calibration"][key] for key in ("temperature", "fitted_on", "before", "after")}
+    (model_file.parent / CALIBRATION_FILE).write_text(
+        json.dumps({**reading_of([model_file.parent / name for name in served["networks"]], WARPS), **fitted}, indent=1) + "\n")
     count = len(served["networks"])
     title = (f"PublicTest (n={int(np.sum(served['confusion']))}), {count} network{'s' if count > 1 else ''}, "
              f"accuracy {served['accuracy']:.3f}, macro-F1 {served['macro_f1']:.3f}")

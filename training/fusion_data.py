@@ -79,10 +79,13 @@ def face_features(usage: str) -> dict[str, np.ndarray]:
 def ensemble_probabilities(usage: str) -> np.ndarray:
     """(N, V, 7) float32: the faces of ``usage`` in the same views, read as videos read faces
     (emotion.face_network.EnsembleFaceModel: the served network and its ensemble members, each
-    over 4 views of every shifted face), cached."""
-    from emotion.face_network import MODEL_FILE, EnsembleFaceModel, ensemble_members
+    over 4 views of every shifted face, calibrated), cached."""
+    from emotion.face_calibration import fitted_temperature
+    from emotion.face_network import MODEL_FILE, WARPS, EnsembleFaceModel, ensemble_members
 
-    path = CACHE / f"ensemble_{usage}_{fingerprint(MODEL_FILE, *ensemble_members(), int8=True)}.npy"
+    files = (MODEL_FILE, *ensemble_members())
+    temperature = fitted_temperature(files, WARPS)   # the probabilities are calibrated as videos read them
+    path = CACHE / f"ensemble_{usage}_{fingerprint(*files, int8=True)}_t{temperature:.4f}.npy"
     if path.is_file():
         return np.load(path)
     from training.train_face import load_split

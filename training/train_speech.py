@@ -21,6 +21,7 @@ import numpy as np
 from emotion.speech import SERVED_KINDS
 from emotion.speech_types import SPEECH_CLASSES
 from training import speech_data
+from training.calibration import calibration
 from training.class_scores import classification_scores
 from training.speech_data import make_classic_features, make_deep_features, make_pitch_features, make_wide_features
 
@@ -345,20 +346,6 @@ def scores(y_true: np.ndarray, y_pred: np.ndarray) -> dict:
 
     return {"n": int(len(y_true)), **classification_scores(y_true, y_pred, SPEECH_CLASSES),
             "confusion": confusion_matrix(y_true, y_pred, labels=list(range(len(SPEECH_CLASSES)))).tolist()}
-
-
-def calibration(y_true: np.ndarray, probabilities: np.ndarray, bins: int = 10) -> dict:
-    """How far the top probability is from the share of readings it gets right: expected
-    calibration error over equal-width confidence bins, log loss, and the mean top probability."""
-    from sklearn.metrics import log_loss
-
-    confidence, right = probabilities.max(axis=1), probabilities.argmax(axis=1) == y_true
-    bin_of = np.minimum((confidence * bins).astype(int), bins - 1)
-    error = sum(abs(right[bin_of == b].mean() - confidence[bin_of == b].mean()) * np.mean(bin_of == b)
-                for b in np.unique(bin_of))
-    return {"ece": round(float(error), 4),
-            "log_loss": round(float(log_loss(y_true, probabilities, labels=list(range(len(SPEECH_CLASSES))))), 4),
-            "mean_top_probability": round(float(confidence.mean()), 4)}
 
 
 def cross_validate(fit_predict, table, folds) -> dict:
