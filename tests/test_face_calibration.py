@@ -7,7 +7,7 @@ import pytest
 
 from emotion.errors import ModelUnavailable
 from emotion.face import FaceAnalyzer
-from emotion.face_calibration import CALIBRATION_FILE, fitted_temperature, reading_of, tempered
+from emotion.face_calibration import CALIBRATION_FILE, fitted_temperature, reading_of, tempered, weights_of
 from emotion.face_network import MODEL_FILE, WARPS, EnsembleReader, ensemble_members
 from training.calibration import calibration
 from training.face_ensemble import fitted_calibration
@@ -28,12 +28,15 @@ def test_a_temperature_below_one_sharpens_without_changing_the_emotion_read():
 
 
 def write_calibration(folder, networks, warps=WARPS, temperature=0.8):
-    (folder / CALIBRATION_FILE).write_text(json.dumps({**reading_of([folder / name for name in networks], warps),
+    files = [folder / name for name in networks]
+    (folder / CALIBRATION_FILE).write_text(json.dumps({**reading_of(files, warps), "sha256": weights_of(files),
                                                        "temperature": temperature}))
 
 
 def test_a_temperature_applies_only_to_the_networks_and_views_it_was_fitted_for(tmp_path):
     files = (tmp_path / "model.keras", tmp_path / "member_2.keras")
+    for number, path in enumerate(files):
+        path.write_bytes(bytes([number]) * 100)
     assert fitted_temperature(files, WARPS) == 1.0                       # none fitted: as they are
     write_calibration(tmp_path, ["model.keras", "member_2.keras"])
     assert fitted_temperature(files, WARPS) == 0.8
@@ -46,6 +49,16 @@ def test_a_temperature_applies_only_to_the_networks_and_views_it_was_fitted_for(
     (tmp_path / CALIBRATION_FILE).write_text('{"temperature": 0.8')
     with pytest.raises(ModelUnavailable, match=CALIBRATION_FILE):
         fitted_temperature(files, WARPS)
+
+
+def test_networks_given_other_weights_since_the_fit_are_read_uncalibrated_and_said_so(tmp_path, caplog):
+    files = (tmp_path / "model.keras", tmp_path / "member_2.keras")
+    for number, path in enumerate(files):
+        path.write_bytes(bytes([number]) * 100)
+    write_calibration(tmp_path, ["model.keras", "member_2.keras"])
+    files[1].write_bytes(b"retrained" * 10)                              # the same name, other weights
+    assert fitted_temperature(files, WARPS) == 1.0
+    assert "fitted for other weights" in caplog.text and "--measure" in caplog.text
 
 
 class FixedBackbone:

@@ -5,7 +5,10 @@ seeking the replay; hidden with emotion readings off; older answers say they pre
 import dataclasses
 import re
 
+import pytest
+
 from emotion.fusion import FusionReader
+from emotion.video_answer import NO_SPEECH
 from interview.answers.fusion_report import fused_stretches
 from interview.extensions import db
 from interview.models import Attempt
@@ -76,9 +79,13 @@ def test_an_older_answer_says_it_predates_the_fused_reading(client, auth, app):
     assert "recorded before Poise read face and voice together" in fusion and "<table" not in fusion
 
 
-def test_a_video_without_speech_has_no_fused_reading_and_says_why(client, auth, app):
+@pytest.mark.parametrize("voice_missing_reason, said", [
+    (NO_SPEECH, "no speech was heard in this answer"),
+    ("There is no voice reading. The sound track could not be decoded.", "could not (see the voice section)"),
+])
+def test_a_video_without_a_voice_reading_has_no_fused_reading_and_says_why(client, auth, app, voice_missing_reason, said):
     user_id = auth.signup_and_login()
-    silent = dataclasses.replace(video_analysis(), voice=None, voice_missing_reason="No speech was found.")
+    silent = dataclasses.replace(video_analysis(), voice=None, voice_missing_reason=voice_missing_reason)
     attempt_id = add_recorded_attempt(app, user_id, "video", 1, silent)
     fusion = section(client.get(f"/attempts/{attempt_id}/report").data.decode(), "fusion")
-    assert "no speech was heard in this answer" in fusion and "<table" not in fusion
+    assert said in fusion and "the face reading above stands alone" in fusion and "<table" not in fusion

@@ -191,7 +191,7 @@ def test_the_served_reading_is_measured_with_every_member(tiny_fer, tmp_path, mo
     with its confusion matrix, each network alone beside it."""
     import shutil
 
-    from emotion.face_calibration import fitted_temperature
+    from emotion.face_calibration import fitted_temperature, weights_of
     from emotion.face_network import MODEL_FILE, WARPS, FaceBackbone, ensemble_members, warped
     from training import face_ensemble
     from training.face_confusion import confusion
@@ -224,7 +224,8 @@ def test_the_served_reading_is_measured_with_every_member(tiny_fer, tmp_path, mo
     calibrated = json.loads((tmp_path / "calibration.json").read_text())   # what videos read this ensemble with
     assert calibrated["networks"] == ["model.keras", "member_2.keras"] and calibrated["warps"] == [list(w) for w in WARPS]
     assert fitted_temperature((model_file, tmp_path / "member_2.keras"), WARPS) == served["calibration"]["temperature"]
-    assert served["calibration"]["after"]["log_loss"] <= served["calibration"]["before"]["log_loss"]
+    assert len(served["calibration"]["held_out_halves"]) == 2 and calibrated["sha256"] == weights_of(
+        [model_file, tmp_path / "member_2.keras"])
 
 
 def test_a_run_shipped_in_a_members_place_is_read_instead_of_it(tiny_fer, tmp_path, monkeypatch):

@@ -2,6 +2,8 @@
 that makes them agree (shared by the speech and face training scripts)."""
 import numpy as np
 
+from emotion.face_calibration import MAX_TEMPERATURE, MIN_TEMPERATURE
+
 
 def calibration(y_true: np.ndarray, probabilities: np.ndarray, bins: int = 10) -> dict:
     """How far the top probability is from the share of readings it gets right: expected
@@ -28,4 +30,5 @@ def temperature_for(probabilities: np.ndarray, y_true: np.ndarray) -> float:
     def log_loss(log_temperature: float) -> float:
         return -log_softmax(logs / np.exp(log_temperature), axis=1)[np.arange(len(y_true)), y_true].mean()
 
-    return float(np.exp(minimize_scalar(log_loss, bounds=(-3.0, 3.0), method="bounded").x))
+    bounds = (np.log(MIN_TEMPERATURE), np.log(MAX_TEMPERATURE))   # what serving accepts
+    return float(np.exp(minimize_scalar(log_loss, bounds=bounds, method="bounded").x))

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from emotion.face_calibration import CALIBRATION_FILE, reading_of, tempered
+from emotion.face_calibration import CALIBRATION_FILE, reading_of, tempered, weights_of
 from emotion.face_lite import lite_network_for
 from emotion.face_network import (FACE_CLASSES, MEMBERS_LIST, TTA_VIEWS, WARPS, EnsembleFaceModel,
                                   FaceEmotionModel, ensemble_members, warped)
@@ -205,8 +205,9 @@ def write_served(model_file: Path, metrics: dict) -> None:
     (model_file.parent / "metrics.json").write_text(json.dumps(metrics, indent=1))
     served = metrics["served"]
     fitted = {key: served["calibration"][key] for key in ("temperature", "fitted_on", "before", "after")}
+    files = [model_file.parent / name for name in served["networks"]]
     (model_file.parent / CALIBRATION_FILE).write_text(
-        json.dumps({**reading_of([model_file.parent / name for name in served["networks"]], WARPS), **fitted}, indent=1) + "\n")
+        json.dumps({**reading_of(files, WARPS), "sha256": weights_of(files), **fitted}, indent=1) + "\n")
     count = len(served["networks"])
     title = (f"PublicTest (n={int(np.sum(served['confusion']))}), {count} network{'s' if count > 1 else ''}, "
              f"accuracy {served['accuracy']:.3f}, macro-F1 {served['macro_f1']:.3f}")

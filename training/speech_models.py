@@ -32,7 +32,8 @@ class SvmSpeechModel:
         row = classic.classic_features(samples)
         return np.concatenate([row, features.pitch_features(samples)]) if self.use_pitch else row
 
-    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
+    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours,
+                         stop=None) -> np.ndarray:
         """:meth:`describe` of each window, from frames and contours computed once for the
         whole recording (3x less work with a 3 s window and a 1 s hop). Equal to describing
         each window on its own, up to the first and last frames' neighbours."""
@@ -113,7 +114,9 @@ class DeepSpeechModel:
     def describe(self, samples: np.ndarray) -> np.ndarray:
         return classic.mel_windows(classic.fit_segment(features.trim_silence(samples)))
 
-    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours) -> np.ndarray:
+    def describe_windows(self, samples: np.ndarray, spans: list[tuple[float, float]], c: Contours,
+                         stop=None) -> np.ndarray:
+        """(``stop``: as emotion.speech's readers take it; these models are never served.)"""
         return np.stack([self.describe(samples[int(s * SAMPLE_RATE): int(e * SAMPLE_RATE)]) for s, e in spans])
 
     def predict_proba(self, X: np.ndarray) -> np.ndarray:

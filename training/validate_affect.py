@@ -92,7 +92,8 @@ def face_probabilities(npz: Path) -> tuple[np.ndarray, np.ndarray]:
     from training.fusion_data import fingerprint
 
     model = EnsembleFaceModel()
-    stamp = fingerprint(*model.files, int8=True)  # the networks, the TFLite copies and the views they are read with
+    # the networks, the TFLite copies, the views they are read with, and the temperature (calibration)
+    stamp = f"{fingerprint(*model.files, int8=True)}_t{model.reader.temperature:.4f}"
     if FACE_PROBABILITIES.exists():
         with np.load(FACE_PROBABILITIES) as stored:
             if str(stored["stamp"]) == stamp:

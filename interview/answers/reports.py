@@ -5,6 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from emotion.base import TRAIT_CODES, TRAIT_NAMES
+from emotion.video_answer import NO_SPEECH
 from interview.answers.fusion_report import FusedStretch, fused_stretches
 from interview.answers.measures import DELIVERY, WHEEL_FAMILIES, Measure, measure
 from interview.answers.camera_report import CameraReport, build_camera_report
@@ -103,19 +104,24 @@ class Comparer:
                              shown.decimals, shown.typical)
 
 
-# A video answer read without speech has a face reading but nothing to fuse it with.
+# A video answer read without a voice reading has a face reading but nothing to fuse it with.
 FUSION_NEEDS_SPEECH = ("Face and voice are read together only where you speak, and no speech was heard in this "
                        "answer: the face reading above stands alone.")
+FUSION_NEEDS_VOICE = ("Face and voice are read together only where the sound could be read, and this answer's "
+                      "could not (see the voice section): the face reading above stands alone.")
 
 
 def fusion_missing_reason(details: dict) -> str | None:
     """Why a video answer has no fused reading, where it has none: recorded before it (stored),
-    or read without speech."""
+    no speech heard, or a sound track that could not be read."""
     if details.get("fusion") or not details.get("face"):
         return None
-    stored = details.get("fusion_missing_reason")
+    if details.get("fusion_missing_reason"):   # e.g. recorded before the fused reading
+        return details["fusion_missing_reason"]
     voice = details.get("voice")
-    return stored or (FUSION_NEEDS_SPEECH if not (voice and voice.get("summary")) else None)
+    if voice and voice.get("summary"):
+        return None   # both read, and the server had no fusion settings: nothing to say to the candidate
+    return FUSION_NEEDS_SPEECH if details.get("voice_missing_reason") == NO_SPEECH else FUSION_NEEDS_VOICE
 
 
 def build_recorded_report(attempt: Attempt) -> RecordedReport:
