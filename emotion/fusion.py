@@ -5,8 +5,9 @@ probabilities (both calibrated: the voice's tempered LDA, the face ensemble's te
 emotion.face_calibration), with the face's weight from ``models/fusion/fusion.json``.
 Of the designs measured side by side on validation pairs (models/fusion/MODEL_CARD.md) it read
 best: the design's feature-level network (frame features pre-trained by masked-frame
-prediction, pooled, fused by a dense layer) came out lower, its voice channel (100 ms acoustic
-contours) far weaker than the served voice model. Its training code is training/train_fusion.py.
+prediction, pooled, fused by a dense layer) came out 5.5 points lower even with its voice frames
+read as the served voice model hears them (the Whisper encoder). Its training code is
+training/train_fusion.py.
 
 Over time the answer is read in the voice model's windows (3 s, every second): in each, the
 mean of the face frames seen and the voice's reading. Where no face was in view a window rests

@@ -7,7 +7,9 @@ served network would read frames exactly as training computed them.
 - Voice: every 100 ms of audio as the mean and the spread of the speech model's 53 frame contours
   (:mod:`emotion.speech_functionals`: mel band levels and loudness relative to the recording's
   loud level, MFCCs, spectral shape); stretches more than SILENT_BELOW_DB under the loud level
-  are silence, and missing.
+  are silence, and missing. Or (:func:`whisper_voice_frames`) every 100 ms as the served voice
+  model hears it: the mean of Whisper tiny.en's five 20 ms encoder frames there
+  (:mod:`emotion.voice_embedding`), with the same silence.
 """
 import numpy as np
 
@@ -34,3 +36,18 @@ def voice_frames(samples: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     frames = np.concatenate([blocks.mean(axis=1), blocks.std(axis=1)], axis=1).astype(np.float32)
     voiced = blocks[:, :, LOUDNESS].mean(axis=1) > -SILENT_BELOW_DB
     return frames, voiced
+
+
+WHISPER_FRAMES_PER_VOICE_FRAME = 5   # 20 ms encoder frames in 100 ms
+
+
+def whisper_voice_frames(encoded: np.ndarray, n_frames: int) -> np.ndarray:
+    """(n_frames, 384) float32: each 100 ms of ``encoded`` ((T, 384) encoder frames of 20 ms,
+    :func:`emotion.voice_embedding.encoded_frames`, from the 100 ms frame's start) as the mean of
+    its five frames; a short end repeats the last frame."""
+    wanted = n_frames * WHISPER_FRAMES_PER_VOICE_FRAME
+    encoded = np.asarray(encoded, np.float32)[:wanted]
+    if n_frames == 0 or len(encoded) == 0:
+        return np.zeros((n_frames, encoded.shape[-1]), np.float32)
+    encoded = np.concatenate([encoded, np.repeat(encoded[-1:], wanted - len(encoded), axis=0)])
+    return encoded.reshape(n_frames, WHISPER_FRAMES_PER_VOICE_FRAME, -1).mean(axis=1)

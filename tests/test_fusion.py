@@ -182,3 +182,13 @@ def test_masked_frame_pre_training_scores_the_hidden_frames_only():
 
     assert first_loss(np.zeros((16, 6), np.float32)) == 0.0
     assert first_loss(np.ones((16, 6), np.float32)) > 0.05
+
+
+def test_whisper_voice_frames_are_the_mean_of_each_100_ms_of_encoder_frames():
+    from emotion.fusion_features import whisper_voice_frames
+
+    encoded = np.arange(12, dtype=np.float32)[:, None] * np.ones((1, 384), np.float32)   # frame i holds i
+    pooled = whisper_voice_frames(encoded, 3)
+    assert pooled.shape == (3, 384)
+    np.testing.assert_allclose(pooled[:, 0], [2.0, 7.0, (10 + 11 + 11 + 11 + 11) / 5])   # a short end repeats its last
+    assert whisper_voice_frames(encoded, 0).shape == (0, 384)

@@ -100,25 +100,58 @@ def ensemble_probabilities(usage: str) -> np.ndarray:
     return probabilities
 
 
-def voice_sequences() -> dict[str, np.ndarray]:
-    """Every RAVDESS clip (actors 01-20) as voice frames: {"frames" (sum T, 106), "voiced",
-    "starts" (clips + 1), "labels" (FER2013 order), "actors"}, cached."""
-    path = CACHE / "voices.npz"
+def cached_arrays(path: Path, build) -> dict[str, np.ndarray]:
+    """``build()``'s arrays, saved at ``path`` the first time and read back from it after."""
     if path.is_file():
         with np.load(path) as stored:
             return dict(stored)
-    from emotion.audio import load_audio
-    from training import speech_data
-
-    folder = speech_data.speech_dir()
-    table = speech_data.load_labels(folder)
-    frames, voiced = zip(*(voice_frames(load_audio(folder / relative)) for relative in table["path"]))
-    arrays = {"frames": np.concatenate(frames), "voiced": np.concatenate(voiced),
-              "starts": np.cumsum([0, *map(len, frames)]),
-              "labels": VOICE_TO_FACE[table["label"].to_numpy()], "actors": table["actor"].to_numpy()}
+    arrays = build()
     path.parent.mkdir(parents=True, exist_ok=True)
     np.savez(path, **arrays)
     return arrays
+
+
+def voice_sequences() -> dict[str, np.ndarray]:
+    """Every RAVDESS clip (actors 01-20) as voice frames: {"frames" (sum T, 106), "voiced",
+    "starts" (clips + 1), "labels" (FER2013 order), "actors"}, cached."""
+    from emotion.audio import load_audio
+    from training import speech_data
+
+    def build() -> dict[str, np.ndarray]:
+        folder = speech_data.speech_dir()
+        table = speech_data.load_labels(folder)
+        frames, voiced = zip(*(voice_frames(load_audio(folder / relative)) for relative in table["path"]))
+        return {"frames": np.concatenate(frames), "voiced": np.concatenate(voiced),
+                "starts": np.cumsum([0, *map(len, frames)]),
+                "labels": VOICE_TO_FACE[table["label"].to_numpy()], "actors": table["actor"].to_numpy()}
+
+    return cached_arrays(CACHE / "voices.npz", build)
+
+
+def whisper_voices(voices: dict) -> dict[str, np.ndarray]:
+    """:func:`voice_sequences` with each 100 ms frame as the served voice model hears it
+    (:func:`emotion.fusion_features.whisper_voice_frames`, 384 wide), the voiced mask kept: every
+    actor's clips joined in one recording and encoded once, as answers are read (the order of
+    training.speech_data's "whisper" view); cached."""
+    from emotion.fusion_features import whisper_voice_frames
+    from emotion.voice_embedding import ENCODER_FRAME_SAMPLES, encoded_frames
+    from training import speech_data
+
+    def build() -> dict[str, np.ndarray]:
+        folder = speech_data.speech_dir()
+        table = speech_data.load_labels(folder)
+        clips, rng = speech_data.load_clips(folder, table), np.random.default_rng(0)
+        frames = np.zeros((len(voices["frames"]), 384), np.float32)
+        for actor in np.unique(table["actor"]):
+            rows = rng.permutation(np.flatnonzero(table["actor"].to_numpy() == actor))
+            encoded = encoded_frames(np.concatenate([clips[row] for row in rows]))
+            offsets = np.cumsum([0] + [len(clips[row]) for row in rows[:-1]]) // ENCODER_FRAME_SAMPLES
+            for row, first in zip(rows, offsets):
+                start, end = voices["starts"][row], voices["starts"][row + 1]
+                frames[start:end] = whisper_voice_frames(encoded[first:], end - start)
+        return {**voices, "frames": frames}
+
+    return cached_arrays(CACHE / "voices_whisper.npz", build)
 
 
 def clip_frames(voices: dict, clip: int) -> tuple[np.ndarray, np.ndarray]:
@@ -168,6 +201,6 @@ def padded(pairs: list[dict], key: str, mask_key: str, width: int) -> tuple[np.n
 
 def batch_arrays(pairs: list[dict]) -> dict[str, np.ndarray]:
     face, seen = padded(pairs, "face", "seen", pairs[0]["face"].shape[1])
-    voice, voiced = padded(pairs, "voice", "voiced", VOICE_WIDTH)
+    voice, voiced = padded(pairs, "voice", "voiced", pairs[0]["voice"].shape[1])
     return {"face": face, "face_mask": seen, "voice": voice, "voice_mask": voiced,
             "label": np.array([pair["label"] for pair in pairs])}

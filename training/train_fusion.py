@@ -17,7 +17,6 @@ from pathlib import Path
 import numpy as np
 
 from emotion.face import FACE_CLASSES
-from emotion.fusion_features import VOICE_WIDTH
 from training import fusion_data as data
 
 log = logging.getLogger("train_fusion")
@@ -82,7 +81,7 @@ def fusion_network(keras, face_encoder, voice_encoder, dropout: float = 0.3):
     layers = keras.layers
     inputs = {name: keras.Input(shape, name=name) for name, shape in
               (("face", (None, face_encoder.input_shape[0][-1])), ("face_mask", (None,)),
-               ("voice", (None, VOICE_WIDTH)), ("voice_mask", (None,)))}
+               ("voice", (None, voice_encoder.input_shape[0][-1])), ("voice_mask", (None,)))}
     answer = []
     for name, channel in (("face", face_encoder), ("voice", voice_encoder)):
         pooled = MaskedMean(name=f"{name}_pool")(channel([inputs[name], inputs[f"{name}_mask"]]), inputs[f"{name}_mask"])
@@ -174,18 +173,23 @@ def scored(predicted: np.ndarray, labels: np.ndarray, actors: np.ndarray) -> dic
 
 # --- the run --------------------------------------------------------------------------------
 
-def unlabelled_voice(voices: dict, train_clips: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def unlabelled_voice(voices: dict, train_clips: np.ndarray, whisper: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Voice sequences for pre-training: the training actors' clips (labels unused) and the
-    real English speech of datasets/asr/ cut into 4 s pieces."""
+    real English speech of datasets/asr/ cut into 4 s pieces (``whisper``: its frames as the
+    Whisper encoder hears each recording whole)."""
     from emotion.audio import load_audio
-    from emotion.fusion_features import voice_frames
+    from emotion.fusion_features import voice_frames, whisper_voice_frames
+    from emotion.voice_embedding import encoded_frames
     from tests.conftest import DATASETS
 
     pieces = [data.clip_frames(voices, clip) for clip in train_clips]
     for wav in sorted((DATASETS / "asr" / "clips").glob("*.wav")):
-        frames, voiced = voice_frames(load_audio(wav))
+        samples = load_audio(wav)
+        frames, voiced = voice_frames(samples)
+        if whisper:
+            frames = whisper_voice_frames(encoded_frames(samples), len(frames))
         pieces += [(frames[i:i + 40], voiced[i:i + 40]) for i in range(0, len(frames) - 20, 40)]
-    arrays = data.padded([{"v": f, "m": m} for f, m in pieces], "v", "m", VOICE_WIDTH)
+    arrays = data.padded([{"v": f, "m": m} for f, m in pieces], "v", "m", voices["frames"].shape[1])
     log.info("pre-training voice sequences: %d", len(pieces))
     return arrays
 
@@ -207,13 +211,14 @@ def build_and_train(keras, faces, tune_faces, voices, train_clips, args) -> tupl
     and datasets/asr speech), then fine-tune the fusion network on pairs of ``tune_faces``."""
     pretrain_epochs = args.pretrain_epochs
     face_seq, face_present = unlabelled_faces(faces)
-    voice_seq, voice_present = unlabelled_voice(voices, train_clips)
+    voice_seq, voice_present = unlabelled_voice(voices, train_clips, args.voice_frames == "whisper")
+    voice_width = voice_seq.shape[-1]
     face_encoder = encoder(keras, face_seq.shape[-1], "face", *channel_statistics(face_seq, face_present))
-    voice_encoder = encoder(keras, VOICE_WIDTH, "voice", *channel_statistics(voice_seq, voice_present))
+    voice_encoder = encoder(keras, voice_width, "voice", *channel_statistics(voice_seq, voice_present))
     pretraining = {}
     if pretrain_epochs:
         pretraining = {"face": pretrain(keras, face_encoder, face_seq.shape[-1], face_seq, face_present, pretrain_epochs),
-                       "voice": pretrain(keras, voice_encoder, VOICE_WIDTH, voice_seq, voice_present, pretrain_epochs)}
+                       "voice": pretrain(keras, voice_encoder, voice_width, voice_seq, voice_present, pretrain_epochs)}
     face_encoder.trainable = voice_encoder.trainable = not args.freeze
     network = fusion_network(keras, face_encoder, voice_encoder, args.dropout)
     history = fine_tune(keras, network, tune_faces, voices, train_clips, args.epochs)
@@ -260,12 +265,16 @@ def main(argv=None) -> None:
                              "network), or the other half of PublicTest (out-of-sample, as answers are)")
     parser.add_argument("--dropout", type=float, default=0.3)
     parser.add_argument("--freeze", action="store_true", help="keep the pre-trained encoders fixed; train the heads only")
+    parser.add_argument("--voice-frames", choices=("contours", "whisper"), default="contours",
+                        help="each 100 ms of voice as acoustic contours (106), or as the Whisper encoder hears it (384)")
     parser.add_argument("--ship", action="store_true",
                         help="write models/fusion/metrics.json and the served late fusion's fusion.json")
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
     started = time.time()
     faces, voices = data.face_features("Training"), data.voice_sequences()
+    if args.voice_frames == "whisper":
+        voices = data.whisper_voices(voices)
     public = data.face_features("PublicTest")
     public["probabilities"] = data.ensemble_probabilities("PublicTest")  # the face channel as videos read it
     tune_half, validation_half = np.array_split(np.random.default_rng(SEED).permutation(len(public["labels"])), 2)
@@ -283,7 +292,7 @@ def main(argv=None) -> None:
                "settings": vars(args), **training, "results": evaluate_all(network, pairs, validation_faces, voice_probabilities),
                "minutes": round((time.time() - started) / 60, 1)}
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
-    name = "metrics.json" if args.ship else f"runs/{args.tune_faces}_p{args.pretrain_epochs}_e{args.epochs}_d{args.dropout}{'_frozen' * args.freeze}.json"
+    name = "metrics.json" if args.ship else f"runs/{args.tune_faces}_p{args.pretrain_epochs}_e{args.epochs}_d{args.dropout}{'_frozen' * args.freeze}{'_whisper' * (args.voice_frames == 'whisper')}.json"
     (MODEL_DIR / "runs").mkdir(exist_ok=True)
     (MODEL_DIR / name).write_text(json.dumps(metrics, indent=1) + "\n")
     if args.ship:
