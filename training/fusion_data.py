@@ -8,7 +8,9 @@ gains on these pairs is an upper bound for real answers, where face and voice go
   copies shifted 3 px diagonally: the detector's crop moves a little from frame to frame), one
   view drawn per frame at 5 frames a second; a pair loses its face for a stretch with
   P_FACE_GAP (out of view), as real answers do.
-- Voice frames: :func:`emotion.fusion_features.voice_frames` of the clip.
+- Voice frames: :func:`emotion.fusion_features.voice_frames` of the clip (:func:`voice_sequences`),
+  or each 100 ms as the Whisper encoder hears the clip within its actor's recording
+  (:func:`whisper_voices`, with the same silence mask).
 Training pairs: Training faces and actors TRAIN_ACTORS; validation pairs: PublicTest faces and
 the other actors (3 men, 3 women). Everything is cached outside the repository.
 """
@@ -18,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from emotion.face_network import FACE_CLASSES, SHIFT_PIXELS, diagonal_shifts
-from emotion.fusion_features import FACE_FRAMES_PER_SECOND, VOICE_WIDTH, voice_frames
+from emotion.fusion_features import FACE_FRAMES_PER_SECOND, voice_frames
 from emotion.speech_types import SPEECH_CLASSES
 
 CACHE = Path("/tmp/poise_fusion")
@@ -134,14 +136,15 @@ def whisper_voices(voices: dict) -> dict[str, np.ndarray]:
     actor's clips joined in one recording and encoded once, as answers are read (the order of
     training.speech_data's "whisper" view); cached."""
     from emotion.fusion_features import whisper_voice_frames
-    from emotion.voice_embedding import ENCODER_FRAME_SAMPLES, encoded_frames
+    from emotion import voice_embedding
+    from emotion.voice_embedding import ENCODER_FRAME_SAMPLES, WIDTH, encoded_frames
     from training import speech_data
 
     def build() -> dict[str, np.ndarray]:
         folder = speech_data.speech_dir()
         table = speech_data.load_labels(folder)
         clips, rng = speech_data.load_clips(folder, table), np.random.default_rng(0)
-        frames = np.zeros((len(voices["frames"]), 384), np.float32)
+        frames = np.zeros((len(voices["frames"]), WIDTH // 2), np.float32)   # the encoder's channels, no spread
         for actor in np.unique(table["actor"]):
             rows = rng.permutation(np.flatnonzero(table["actor"].to_numpy() == actor))
             encoded = encoded_frames(np.concatenate([clips[row] for row in rows]))
@@ -151,7 +154,9 @@ def whisper_voices(voices: dict) -> dict[str, np.ndarray]:
                 frames[start:end] = whisper_voice_frames(encoded[first:], end - start)
         return {**voices, "frames": frames}
 
-    return cached_arrays(CACHE / "voices_whisper.npz", build)
+    # named for the clips' frames it follows and the encoder code it was read with
+    key = hashlib.sha256(voices["starts"].tobytes() + Path(voice_embedding.__file__).read_bytes()).hexdigest()[:12]
+    return cached_arrays(CACHE / f"voices_whisper_{key}.npz", build)
 
 
 def clip_frames(voices: dict, clip: int) -> tuple[np.ndarray, np.ndarray]:

@@ -4,9 +4,11 @@ mean pooling and a dense layer into answer-level features, fused by a dense netw
 emotions. Compared side by side with each channel alone and with late fusion of the two
 calibrated models, on validation pairs (PublicTest faces, actors 15-20); see training/fusion_data.py.
 
-    .venv/bin/python -m training.train_fusion [--pretrain-epochs 6] [--epochs 30] [--ship]
+    .venv/bin/python -m training.train_fusion [--tune-faces training|publictest] [--pretrain-epochs 6]
+        [--epochs 30] [--dropout 0.3] [--freeze] [--voice-frames contours|whisper] [--ship]
 
-Writes models/fusion/metrics.json (and with --ship, model.keras); caches under /tmp/poise_fusion.
+Writes models/fusion/runs/NAME.json (with --ship: models/fusion/metrics.json and the served late
+fusion's fusion.json instead); caches under /tmp/poise_fusion.
 """
 import argparse
 import json
@@ -173,7 +175,8 @@ def scored(predicted: np.ndarray, labels: np.ndarray, actors: np.ndarray) -> dic
 
 # --- the run --------------------------------------------------------------------------------
 
-def unlabelled_voice(voices: dict, train_clips: np.ndarray, whisper: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def unlabelled_voice(voices: dict, train_clips: np.ndarray,
+                     whisper: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Voice sequences for pre-training: the training actors' clips (labels unused) and the
     real English speech of datasets/asr/ cut into 4 s pieces (``whisper``: its frames as the
     Whisper encoder hears each recording whole)."""
@@ -256,6 +259,12 @@ def ship(results: dict) -> None:
     (MODEL_DIR / "fusion.json").write_text(json.dumps(served, indent=1) + "\n")
 
 
+def run_name(args) -> str:
+    """e.g. publictest_p6_e8_d0.5, with _frozen and _whisper where they apply."""
+    suffixes = "_frozen" * args.freeze + "_whisper" * (args.voice_frames == "whisper")
+    return f"{args.tune_faces}_p{args.pretrain_epochs}_e{args.epochs}_d{args.dropout}{suffixes}"
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--pretrain-epochs", type=int, default=6)
@@ -292,7 +301,7 @@ def main(argv=None) -> None:
                "settings": vars(args), **training, "results": evaluate_all(network, pairs, validation_faces, voice_probabilities),
                "minutes": round((time.time() - started) / 60, 1)}
     MODEL_DIR.mkdir(parents=True, exist_ok=True)
-    name = "metrics.json" if args.ship else f"runs/{args.tune_faces}_p{args.pretrain_epochs}_e{args.epochs}_d{args.dropout}{'_frozen' * args.freeze}{'_whisper' * (args.voice_frames == 'whisper')}.json"
+    name = "metrics.json" if args.ship else f"runs/{run_name(args)}.json"
     (MODEL_DIR / "runs").mkdir(exist_ok=True)
     (MODEL_DIR / name).write_text(json.dumps(metrics, indent=1) + "\n")
     if args.ship:
