@@ -224,6 +224,8 @@ def test_the_served_reading_is_measured_with_every_member(tiny_fer, tmp_path, mo
     calibrated = json.loads((tmp_path / "calibration.json").read_text())   # what videos read this ensemble with
     assert calibrated["networks"] == ["model.keras", "member_2.keras"] and calibrated["warps"] == [list(w) for w in WARPS]
     assert fitted_temperature((model_file, tmp_path / "member_2.keras"), WARPS) == served["calibration"]["temperature"]
+    live = metrics["live_calibration"]   # the served network alone over its 2 views, as the live overlay reads
+    assert live["mean_top_probability"] == pytest.approx(float(flip.max(axis=1).mean()), abs=1e-3)
     assert len(served["calibration"]["held_out_halves"]) == 2 and calibrated["sha256"] == weights_of(
         [model_file, tmp_path / "member_2.keras"])
 

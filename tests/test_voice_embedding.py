@@ -198,3 +198,21 @@ def test_the_speech_analyzer_hands_its_stop_to_the_window_features(monkeypatch):
     with pytest.raises(AnalysisStopped):
         analyzer.analyze_audio(load_audio(sorted(AUDIO.glob("*.wav"))[0]), stop=stop)
     assert seen == [stop]
+
+
+@pytest.mark.slow
+def test_each_actor_s_clips_are_encoded_as_one_recording_in_a_seeded_order():
+    import pandas as pd
+
+    from training.speech_data import actor_recordings
+
+    clips = [load_audio(path) for path in sorted(AUDIO.glob("*.wav"))] * 2
+    table = pd.DataFrame({"actor": [1, 2, 1, 2, 1, 2][:len(clips)]})
+    read = list(actor_recordings(clips, table, seed=3))
+    assert [sorted(rows.tolist()) for rows, _, _ in read] == [[0, 2, 4], [1, 3, 5]]
+    for rows, starts, frames in read:
+        lengths = [len(clips[row]) for row in rows]
+        assert starts.tolist() == np.cumsum([0] + lengths[:-1]).tolist()
+        assert frames.shape == (int(np.ceil(sum(lengths) / 320)), 384)
+    again = [rows.tolist() for rows, _, _ in actor_recordings(clips, table, seed=3)]
+    assert again == [rows.tolist() for rows, _, _ in read]

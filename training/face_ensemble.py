@@ -167,6 +167,7 @@ def served_metrics(model_file: Path, files: tuple[Path, ...], records: dict) -> 
                          "name": " + ".join([metrics.get("run", "face"), *runs]),
                          **scores(labels, predicted), "confusion": confusion(labels, predicted).tolist(),
                          "calibration": fitted_calibration(probabilities, labels)}
+    metrics["live_calibration"] = live_calibration(by_views["flip"][0], labels)
     served_alone = by_views["flip_warps"][0].argmax(axis=1)   # the served network's row of face_report's table
     metrics["flip_warps"] = {**scores(labels, served_alone), "confusion": confusion(labels, served_alone).tolist()}
     ensemble = reader.reader
@@ -197,6 +198,15 @@ def fitted_calibration(probabilities: np.ndarray, labels: np.ndarray, seed: int 
     return {"temperature": round(temperature, 4), "fitted_on": "FER2013 PublicTest (log loss)", "bins": 10,
             "before": calibration(labels, probabilities), "after": calibration(labels, tempered(probabilities, temperature)),
             "held_out_halves": held_out}
+
+
+def live_calibration(probabilities: np.ndarray, labels: np.ndarray) -> dict:
+    """How well calibrated the live overlay's reading is (the served network alone over the face
+    and its mirror image), and what its best temperature would make of it: no temperature is
+    applied to it (models/face/MODEL_CARD.md, "Calibration")."""
+    temperature = temperature_for(probabilities, labels)
+    return {"views": "flip", **calibration(labels, probabilities), "best_temperature": round(temperature, 4),
+            "with_best_temperature": calibration(labels, tempered(probabilities, temperature))}
 
 
 def write_served(model_file: Path, metrics: dict) -> None:

@@ -135,21 +135,18 @@ def whisper_voices(voices: dict) -> dict[str, np.ndarray]:
     (:func:`emotion.fusion_features.whisper_voice_frames`, 384 wide), the voiced mask kept: every
     actor's clips joined in one recording and encoded once, as answers are read (the order of
     training.speech_data's "whisper" view); cached."""
-    from emotion.fusion_features import whisper_voice_frames
     from emotion import voice_embedding
-    from emotion.voice_embedding import ENCODER_FRAME_SAMPLES, WIDTH, encoded_frames
+    from emotion.fusion_features import whisper_voice_frames
+    from emotion.voice_embedding import ENCODER_FRAME_SAMPLES, WIDTH
     from training import speech_data
 
     def build() -> dict[str, np.ndarray]:
         folder = speech_data.speech_dir()
         table = speech_data.load_labels(folder)
-        clips, rng = speech_data.load_clips(folder, table), np.random.default_rng(0)
+        clips = speech_data.load_clips(folder, table)
         frames = np.zeros((len(voices["frames"]), WIDTH // 2), np.float32)   # the encoder's channels, no spread
-        for actor in np.unique(table["actor"]):
-            rows = rng.permutation(np.flatnonzero(table["actor"].to_numpy() == actor))
-            encoded = encoded_frames(np.concatenate([clips[row] for row in rows]))
-            offsets = np.cumsum([0] + [len(clips[row]) for row in rows[:-1]]) // ENCODER_FRAME_SAMPLES
-            for row, first in zip(rows, offsets):
+        for rows, starts, encoded in speech_data.actor_recordings(clips, table):
+            for row, first in zip(rows, starts // ENCODER_FRAME_SAMPLES):
                 start, end = voices["starts"][row], voices["starts"][row + 1]
                 frames[start:end] = whisper_voice_frames(encoded[first:], end - start)
         return {**voices, "frames": frames}

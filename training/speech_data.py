@@ -210,18 +210,28 @@ def make_whisper_context_features(folder: Path, table, seed: int = 0, gain: floa
     clips, as it hears the rest of an answer around each window (~1 min on 2 cores). ``gain``
     scales every clip first (bench.bench_speech_level)."""
     from emotion.audio import SAMPLE_RATE
-    from emotion.voice_embedding import encoded_frames, pooled_windows
+    from emotion.voice_embedding import pooled_windows
 
-    rng = np.random.default_rng(seed)
     clips = [clip * np.float32(gain) for clip in load_clips(folder, table)]
     embedded = np.zeros((len(table), 768), np.float32)
+    for rows, starts, frames in actor_recordings(clips, table, seed):
+        edges = np.append(starts, starts[-1] + len(clips[rows[-1]])) / SAMPLE_RATE
+        embedded[rows] = pooled_windows(frames, list(zip(edges[:-1], edges[1:])))
+    return {"clean": embedded}
+
+
+def actor_recordings(clips: list[np.ndarray], table, seed: int = 0):
+    """Per actor, their clips joined in a random order (``seed``) into one recording and encoded
+    once (:func:`emotion.voice_embedding.encoded_frames`), as an answer is: yields (the clips'
+    rows in that order, each clip's first sample in the recording, the encoder's frames)."""
+    from emotion.voice_embedding import encoded_frames
+
+    rng = np.random.default_rng(seed)
     for actor in np.unique(table["actor"]):
         rows = rng.permutation(np.flatnonzero(table["actor"].to_numpy() == actor))
-        edges = np.cumsum([0] + [len(clips[row]) for row in rows]) / SAMPLE_RATE
-        frames = encoded_frames(np.concatenate([clips[row] for row in rows]))
-        embedded[rows] = pooled_windows(frames, list(zip(edges[:-1], edges[1:])))
+        starts = np.cumsum([0] + [len(clips[row]) for row in rows[:-1]])
+        yield rows, starts, encoded_frames(np.concatenate([clips[row] for row in rows]))
         log.info("whisper in context: actor %s", actor)
-    return {"clean": embedded}
 
 
 CONTEXT_ORDERS = 3   # random orders in which each actor's clips are joined into one recording
